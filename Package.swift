@@ -1,0 +1,25 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "RNNKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        // Public API
+        .library(name: "RNNKit", targets: ["RNNKit"]),
+        .executable(name: "rnn", targets: ["rnn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Public API: layers, BPTT, losses, optimizers, weight files.
+        .target(name: "RNNKit", dependencies: []),
+        // The command-line tool.
+        .executableTarget(
+            name: "rnn",
+            dependencies: ["RNNKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Tests
+        .testTarget(name: "RNNKitTests", dependencies: ["RNNKit"]),
+    ]
+)
