@@ -43,6 +43,7 @@ extension Double: RNNScalar {
 @usableFromInline func libmExp(_ x: Double) -> Double { exp(x) }
 @usableFromInline func libmLog(_ x: Double) -> Double { log(x) }
 @usableFromInline func libmTanh(_ x: Double) -> Double { tanh(x) }
+@usableFromInline func libmCos(_ x: Double) -> Double { cos(x) }
 
 extension RNNScalar {
     /// The logistic sigmoid σ(x) = 1 / (1 + e^(−x)), computed without overflow for large |x|.

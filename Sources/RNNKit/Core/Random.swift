@@ -43,8 +43,20 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
         low + (high - low) * nextUnit()
     }
 
+    /// A standard normal sample (Box–Muller).
+    public mutating func normal<Scalar: RNNScalar>(mean: Scalar = 0, std: Scalar = 1) -> Scalar {
+        let u1 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
+        let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
+        let r = (-2 * Double.log(1 - u1)).squareRoot()
+        return mean + std * Scalar(r * cosine(2 * Double.pi * u2))
+    }
+
     public static func == (a: SeededGenerator, b: SeededGenerator) -> Bool {
         a.s0 == b.s0 && a.s1 == b.s1 && a.s2 == b.s2 && a.s3 == b.s3
+    }
+
+    private func cosine(_ x: Double) -> Double {
+        libmCos(x)
     }
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
