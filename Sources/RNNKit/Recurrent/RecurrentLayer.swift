@@ -1,0 +1,229 @@
+/// One layer in one direction of a recurrent stack: the time loop of forward propagation and
+/// backpropagation through time (BPTT), written once for every cell.
+///
+/// The cell is only a pointwise step (LSTMKernels, GRUKernels, ElmanKernels). This type owns
+/// the rest: the input projection of all T steps as one GEMM before the loop, the small
+/// recurrent GEMM per step, the reverse loop carrying dh (and dc), and the weight gradients as
+/// one GEMM each over all steps after it. Buffers are time-ordered in both directions and
+/// allocated once per (T, B) shape; nothing is allocated inside a time loop.
+final class RecurrentLayer<Scalar: RNNScalar> {
+    let cell: CellKind
+    /// I, the input features of this layer.
+    let inputSize: Int
+    /// H, the hidden units.
+    let hiddenSize: Int
+    /// Whether this direction reads x_{T−1} … x_0.
+    let reverse: Bool
+    let arena: ParameterArena<Scalar>
+    let weightIH: ParameterArena<Scalar>.Entry  // (G·H, I)
+    let weightHH: ParameterArena<Scalar>.Entry  // (G·H, H)
+    let biasIH: ParameterArena<Scalar>.Entry?   // (G·H)
+    let biasHH: ParameterArena<Scalar>.Entry?   // (G·H)
+
+    // Shape of the last forward.
+    private(set) var steps = 0   // T
+    private(set) var batch = 0   // B
+    private var lengths: UnsafePointer<Int>?
+
+    // Forward activations, time-ordered in both directions.
+    let gates = ScratchBuffer<Scalar>()     // (T, B, G·H) activated gates of step t
+    let hPrev = ScratchBuffer<Scalar>()     // (T, B, H) the state entering step t
+    let cPrev = ScratchBuffer<Scalar>()     // (T, B, H) LSTM cell state entering step t
+    let tanhC = ScratchBuffer<Scalar>()     // (T, B, H) LSTM tanh(c_t)
+    let ghn = ScratchBuffer<Scalar>()       // (T, B, H) GRU gh_n + b_hn
+    let gh = ScratchBuffer<Scalar>()        // (B, G·H) GRU recurrent product of one step
+    let hLast = ScratchBuffer<Scalar>()     // (B, H) final state h_n
+    let cLast = ScratchBuffer<Scalar>()     // (B, H) final cell state c_n
+    let whhT = ScratchBuffer<Scalar>()      // (H, G·H) W_hhᵀ, refreshed each forward
+    let biasRow = ScratchBuffer<Scalar>()   // (G·H) bias folded into the input projection
+    // Backward.
+    let dGates = ScratchBuffer<Scalar>()    // (T, B, G·H) dL/d(gi)
+    let dGatesHidden = ScratchBuffer<Scalar>()  // (T, B, G·H) GRU dL/d(gh)
+    let dh = ScratchBuffer<Scalar>()        // (B, H) carried dL/dh
+    let dhNext = ScratchBuffer<Scalar>()    // (B, H)
+    let dc = ScratchBuffer<Scalar>()        // (B, H) carried dL/dc
+
+    /// Registers `weight_ih{suffix}`, `weight_hh{suffix}` and, with bias, `bias_ih{suffix}`,
+    /// `bias_hh{suffix}` in PyTorch's order, each drawn from U(−1/√H, 1/√H).
+    init(cell: CellKind, inputSize: Int, hiddenSize: Int, bias: Bool, reverse: Bool,
+         arena: ParameterArena<Scalar>, prefix: String, suffix: String, generator: inout SeededGenerator) {
+        self.cell = cell
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.reverse = reverse
+        self.arena = arena
+        let gh = cell.gateCount * hiddenSize
+        weightIH = arena.add(name: "\(prefix)weight_ih\(suffix)", shape: [gh, inputSize])
+        weightHH = arena.add(name: "\(prefix)weight_hh\(suffix)", shape: [gh, hiddenSize])
+        biasIH = bias ? arena.add(name: "\(prefix)bias_ih\(suffix)", shape: [gh]) : nil
+        biasHH = bias ? arena.add(name: "\(prefix)bias_hh\(suffix)", shape: [gh]) : nil
+        let bound = 1 / Scalar(hiddenSize).squareRoot()
+        for e in [weightIH, weightHH, biasIH, biasHH].compactMap({ $0 }) {
+            arena.fillUniform(e, low: -bound, high: bound, using: &generator)
+        }
+    }
+
+    /// The time steps in processing order.
+    func order(_ T: Int) -> StrideTo<Int> {
+        reverse ? stride(from: T - 1, to: -1, by: -1) : stride(from: 0, to: T, by: 1)
+    }
+
+    /// The buffer slot that receives the state after step t: the entry of the next step in
+    /// processing order, or the final state after the last one.
+    private func nextSlot(_ base: UnsafeMutablePointer<Scalar>, _ last: UnsafeMutablePointer<Scalar>,
+                          t: Int, T: Int, B: Int) -> UnsafeMutablePointer<Scalar> {
+        let H = hiddenSize
+        let next = reverse ? t - 1 : t + 1
+        return next < 0 || next >= T ? last : base + next * B * H
+    }
+
+    // MARK: - Forward
+
+    /// Runs the layer over a sequence.
+    /// - x: (T, B, I) input. h0, c0: (B, H) initial state, nil = zeros.
+    /// - lengths: (B) valid steps per sequence (1...T), nil = all T; must stay valid until backward.
+    /// - output: (T, B, ·) with leading dimension ldo; receives h_t in its first H columns.
+    /// The final state is left in `hLast`/`cLast`.
+    func forward(x: UnsafePointer<Scalar>, steps T: Int, batch B: Int,
+                 h0: UnsafePointer<Scalar>?, c0: UnsafePointer<Scalar>?, lengths: UnsafePointer<Int>?,
+                 output: UnsafeMutablePointer<Scalar>, ldo: Int) {
+        let H = hiddenSize, I = inputSize, GH = cell.gateCount * H
+        steps = T; batch = B; self.lengths = lengths
+        let gates = self.gates.ensure(T * B * GH), hPrev = self.hPrev.ensure(T * B * H)
+        let hLast = self.hLast.ensure(B * H), whhT = self.whhT.ensure(H * GH)
+        let wih = arena.valuePointer(weightIH), whh = arena.valuePointer(weightHH)
+
+        // gates (T·B, G·H) = bias + X·W_ihᵀ: the input projection of all steps in one GEMM.
+        fillRows(gates, rows: T * B, cols: GH, ldc: GH, bias: foldedBias())
+        gemm(transA: false, transB: true, m: T * B, n: GH, k: I, alpha: 1, a: x, lda: I,
+             b: wih, ldb: I, beta: 1, c: gates, ldc: GH)
+        // The per-step product h·W_hhᵀ runs as a plain NN GEMM on a transposed copy of W_hh
+        // (cheaper for small B); for very short sequences the copy is not worth it.
+        let transposed = T >= 4
+        if transposed { transpose(whh, rows: GH, cols: H, into: whhT) }
+        let recurrentB = UnsafePointer(transposed ? whhT : whh), ldr = transposed ? GH : H
+
+        guard T > 0 else { return }
+        let first = reverse ? T - 1 : 0
+        if let h0 { (hPrev + first * B * H).update(from: h0, count: B * H) }
+        else { (hPrev + first * B * H).update(repeating: 0, count: B * H) }
+        var cPrevBase: UnsafeMutablePointer<Scalar>? = nil, cLast: UnsafeMutablePointer<Scalar>? = nil
+        var tanhC: UnsafeMutablePointer<Scalar>? = nil
+        if cell == .lstm {
+            let cp = self.cPrev.ensure(T * B * H)
+            if let c0 { (cp + first * B * H).update(from: c0, count: B * H) }
+            else { (cp + first * B * H).update(repeating: 0, count: B * H) }
+            cPrevBase = cp
+            cLast = self.cLast.ensure(B * H)
+            tanhC = self.tanhC.ensure(T * B * H)
+        }
+        let ghn = cell == .gru ? self.ghn.ensure(T * B * H) : nil
+        let ghStep = cell == .gru ? self.gh.ensure(B * GH) : nil
+        let bhn = cell == .gru ? biasHH.map { UnsafePointer(arena.valuePointer($0) + 2 * H) } : nil
+
+        for t in order(T) {
+            let hp = hPrev + t * B * H                      // (B, H)
+            let hn = nextSlot(hPrev, hLast, t: t, T: T, B: B)
+            let g = gates + t * B * GH                      // (B, G·H)
+            // Recurrent product h_{t−1} (B, H) · W_hhᵀ (H, G·H): into the gates for RNN and
+            // LSTM, into its own buffer for GRU (b_hn and r apply to it separately).
+            let recurrentTarget = cell == .gru ? ghStep! : g
+            gemm(transA: false, transB: !transposed, m: B, n: GH, k: H, alpha: 1, a: hp, lda: H,
+                 b: recurrentB, ldb: ldr, beta: cell == .gru ? 0 : 1, c: recurrentTarget, ldc: GH)
+            switch cell {
+            case .lstm:
+                let cp = cPrevBase! + t * B * H
+                let cn = nextSlot(cPrevBase!, cLast!, t: t, T: T, B: B)
+                lstmStepForward(batch: B, hidden: H, t: t, lengths: lengths, gates: g, hPrev: hp,
+                                cPrev: cp, hOut: hn, cOut: cn, tanhC: tanhC! + t * B * H)
+            case .gru:
+                gruStepForward(batch: B, hidden: H, t: t, lengths: lengths, gates: g, gh: ghStep!,
+                               bhn: bhn, ghn: ghn! + t * B * H, hPrev: hp, hOut: hn)
+            case .rnnTanh, .rnnRelu:
+                elmanStepForward(relu: cell == .rnnRelu, batch: B, hidden: H, t: t, lengths: lengths,
+                                 gates: g, hPrev: hp, hOut: hn)
+            }
+            writeOutputStep(hn, batch: B, hidden: H, t: t, lengths: lengths, to: output + t * B * ldo, ldo: ldo)
+        }
+    }
+
+    /// The bias row added to every input-projection row, (G·H) or nil without bias:
+    /// b_ih + b_hh for RNN and LSTM (forward outputs see only the sum); for GRU,
+    /// b_ih + [b_hr | b_hz | 0], since b_hn sits inside r ⊙ (…).
+    private func foldedBias() -> UnsafePointer<Scalar>? {
+        guard let biasIH, let biasHH else { return nil }
+        let GH = cell.gateCount * hiddenSize
+        let row = biasRow.ensure(GH)
+        row.update(from: arena.valuePointer(biasIH), count: GH)
+        let summed = cell == .gru ? 2 * hiddenSize : GH
+        let bhh = arena.valuePointer(biasHH)
+        addRows(row, rows: 1, cols: summed, ldc: summed, bias: bhh)
+        return UnsafePointer(row)
+    }
+
+    // MARK: - Backward
+
+    /// Backpropagation through time over the sequence of the last forward.
+    /// - dOutput: (T, B, ·) dL/d(output) with leading dimension ldo, nil = zero.
+    /// - dhN, dcN: (B, H) dL/dh_n, dL/dc_n, nil = zero.
+    /// - x: (T, B, I) the same input the forward read.
+    /// - dx: (T, B, I) receives dL/dx (added when `accumulate`), nil = not needed.
+    /// - dh0, dc0: (B, H) receive dL/dh0, dL/dc0, nil = not needed.
+    /// Adds dL/dW_ih, dL/dW_hh, dL/db_ih, dL/db_hh into the arena's gradients.
+    func backward(dOutput: UnsafePointer<Scalar>?, ldo: Int, dhN: UnsafePointer<Scalar>?, dcN: UnsafePointer<Scalar>?,
+                  x: UnsafePointer<Scalar>, dx: UnsafeMutablePointer<Scalar>?, accumulate: Bool,
+                  dh0: UnsafeMutablePointer<Scalar>?, dc0: UnsafeMutablePointer<Scalar>?) {
+        let T = steps, B = batch, H = hiddenSize, I = inputSize, GH = cell.gateCount * H
+        let dG = dGates.ensure(T * B * GH)
+        let dGH = cell == .gru ? dGatesHidden.ensure(T * B * GH) : dG   // dL/d(gh), time-ordered
+        var dh = self.dh.ensure(B * H), dhNext = self.dhNext.ensure(B * H)
+        let dc = cell == .lstm ? self.dc.ensure(B * H) : nil
+        if let dhN { dh.update(from: dhN, count: B * H) } else { dh.update(repeating: 0, count: B * H) }
+        if let dc { if let dcN { dc.update(from: dcN, count: B * H) } else { dc.update(repeating: 0, count: B * H) } }
+        let whh = arena.valuePointer(weightHH), wih = arena.valuePointer(weightIH)
+
+        for t in order(T).reversed() {
+            if let dOutput {
+                addOutputGradientStep(dOutput + t * B * ldo, ldo: ldo, batch: B, hidden: H, t: t,
+                                      lengths: lengths, into: dh)
+            }
+            let g = gates.pointer + t * B * GH, dg = dG + t * B * GH    // (B, G·H)
+            let hp = hPrev.pointer + t * B * H                          // (B, H)
+            switch cell {
+            case .lstm:
+                lstmStepBackward(batch: B, hidden: H, t: t, lengths: lengths, dh: dh, dc: dc!, gates: g,
+                                 cPrev: cPrev.pointer + t * B * H, tanhC: tanhC.pointer + t * B * H,
+                                 dGates: dg, dhDirect: dhNext)
+            case .gru:
+                gruStepBackward(batch: B, hidden: H, t: t, lengths: lengths, dh: dh, gates: g,
+                                ghn: ghn.pointer + t * B * H, hPrev: hp, dGatesInput: dg,
+                                dGatesHidden: dGH + t * B * GH, dhDirect: dhNext)
+            case .rnnTanh, .rnnRelu:
+                elmanStepBackward(relu: cell == .rnnRelu, batch: B, hidden: H, t: t, lengths: lengths,
+                                  dh: dh, gates: g, dGates: dg, dhDirect: dhNext)
+            }
+            // dL/dh_{t−1} = direct part + dL/d(gh) (B, G·H) · W_hh (G·H, H)
+            gemm(transA: false, transB: false, m: B, n: H, k: GH, alpha: 1, a: dGH + t * B * GH, lda: GH,
+                 b: whh, ldb: H, beta: 1, c: dhNext, ldc: H)
+            swap(&dh, &dhNext)
+        }
+        dh0?.update(from: dh, count: B * H)
+        if let dc0, let dc { dc0.update(from: dc, count: B * H) }
+
+        // Weight gradients: one GEMM each over all T·B rows.
+        // dW_ih (G·H, I) += dGᵀ (G·H, T·B) · X (T·B, I);  dW_hh (G·H, H) += dGHᵀ · H_prev (T·B, H)
+        gemm(transA: true, transB: false, m: GH, n: I, k: T * B, alpha: 1, a: dG, lda: GH,
+             b: x, ldb: I, beta: 1, c: arena.gradientPointer(weightIH), ldc: I)
+        gemm(transA: true, transB: false, m: GH, n: H, k: T * B, alpha: 1, a: dGH, lda: GH,
+             b: hPrev.pointer, ldb: H, beta: 1, c: arena.gradientPointer(weightHH), ldc: H)
+        if let biasIH, let biasHH {
+            accumulateColumnSums(dG, rows: T * B, cols: GH, lda: GH, into: arena.gradientPointer(biasIH))
+            accumulateColumnSums(dGH, rows: T * B, cols: GH, lda: GH, into: arena.gradientPointer(biasHH))
+        }
+        // dX (T·B, I) (+)= dG (T·B, G·H) · W_ih (G·H, I)
+        if let dx {
+            gemm(transA: false, transB: false, m: T * B, n: I, k: GH, alpha: 1, a: dG, lda: GH,
+                 b: wih, ldb: I, beta: accumulate ? 1 : 0, c: dx, ldc: I)
+        }
+    }
+}
