@@ -1,0 +1,90 @@
+import Testing
+@testable import RNNKit
+
+@Suite struct RecurrentCellTests {
+    static func makeCell(_ kind: CellKind, _ arena: ParameterArena<Double>, _ g: inout SeededGenerator) -> RecurrentCell<Double> {
+        switch kind {
+        case .lstm: LSTMCell(inputSize: 3, hiddenSize: 4, arena: arena, generator: &g)
+        case .gru: GRUCell(inputSize: 3, hiddenSize: 4, arena: arena, generator: &g)
+        case .rnnTanh: RNNCell(inputSize: 3, hiddenSize: 4, arena: arena, generator: &g)
+        case .rnnRelu: RNNCell(inputSize: 3, hiddenSize: 4, nonlinearity: .relu, arena: arena, generator: &g)
+        }
+    }
+
+    /// A cell step equals one step of the matching single-layer stack with the same weights,
+    /// and the cell carries PyTorch's cell parameter names.
+    @Test(arguments: CellKind.allCases)
+    func stepMatchesStack(_ kind: CellKind) throws {
+        var g = SeededGenerator(seed: 3)
+        let cellArena = ParameterArena<Double>()
+        let cell = Self.makeCell(kind, cellArena, &g)
+        #expect(cellArena.names == ["weight_ih", "weight_hh", "bias_ih", "bias_hh"])
+        let stackArena = ParameterArena<Double>()
+        let stack = RecurrentStack<Double>(cell: kind, inputSize: 3, hiddenSize: 4, numLayers: 1, bias: true,
+                                           bidirectional: false, dropout: 0, arena: stackArena, prefix: "", generator: &g)
+        for name in cellArena.names {
+            try stackArena.setValue(cellArena.value(named: name)!, named: name + "_l0")
+        }
+        let x = Tensor<Double>(shape: [2, 3], scalars: (0..<6).map { _ in g.uniform(-1.0, 1.0) })
+        let h = Tensor<Double>(shape: [2, 4], scalars: (0..<8).map { _ in g.uniform(-1.0, 1.0) })
+        let c = kind.hasCellState ? h.reshaped([2, 4]) : nil
+        let s1 = cell.step(x, state: RecurrentState(h: h, c: c))
+        let (y, s2) = stack.forward(x.reshaped([1, 2, 3]),
+                                    initialState: RecurrentState(h: h.reshaped([1, 2, 4]), c: c?.reshaped([1, 2, 4])))
+        expectClose(s1.h.scalars, s2.h.scalars, atol: 1e-14, rtol: 0, "h")
+        expectClose(s1.h.scalars, y.scalars, atol: 1e-14, rtol: 0, "output")
+        if kind.hasCellState { expectClose(s1.c!.scalars, s2.c!.scalars, atol: 1e-14, rtol: 0, "c") }
+    }
+
+    /// Finite differences of one step, through a random functional of the new state.
+    @Test(arguments: CellKind.allCases)
+    func stepGradientsMatchFiniteDifferences(_ kind: CellKind) {
+        var g = SeededGenerator(seed: 11)
+        let arena = ParameterArena<Double>()
+        let cell = Self.makeCell(kind, arena, &g)
+        var x = Tensor<Double>(shape: [2, 3], scalars: (0..<6).map { _ in g.uniform(-1.0, 1.0) })
+        var h = Tensor<Double>(shape: [2, 4], scalars: (0..<8).map { _ in g.uniform(-1.0, 1.0) })
+        let c = Tensor<Double>(shape: [2, 4], scalars: (0..<8).map { _ in g.uniform(-1.0, 1.0) })
+        let rh = Tensor<Double>(shape: [2, 4], scalars: (0..<8).map { _ in g.uniform(-1.0, 1.0) })
+        let rc = Tensor<Double>(shape: [2, 4], scalars: (0..<8).map { _ in g.uniform(-1.0, 1.0) })
+        func loss() -> Double {
+            let s = cell.step(x, state: RecurrentState(h: h, c: kind.hasCellState ? c : nil))
+            var l = zip(s.h.scalars, rh.scalars).reduce(0) { $0 + $1.0 * $1.1 }
+            if let sc = s.c { l += zip(sc.scalars, rc.scalars).reduce(0) { $0 + $1.0 * $1.1 } }
+            return l
+        }
+        _ = loss()
+        arena.zeroGradients()
+        let grads = cell.backward(gradState: RecurrentState(h: rh, c: kind.hasCellState ? rc : nil))
+        expectClose(grads.input.scalars,
+                    numericalGradient(count: 6, read: { x.scalars[$0] }, write: { x.scalars[$0] = $1 }, loss: loss),
+                    atol: 1e-7, rtol: 1e-6, "dx")
+        expectClose(grads.state.h.scalars,
+                    numericalGradient(count: 8, read: { h.scalars[$0] }, write: { h.scalars[$0] = $1 }, loss: loss),
+                    atol: 1e-7, rtol: 1e-6, "dh")
+        expectClose(analyticGradient(of: arena), numericalGradient(of: arena, loss: loss), atol: 1e-7, rtol: 1e-6, "parameters")
+    }
+
+    /// The Float path (fast kernels) agrees with the Double path on the same weights.
+    @Test(arguments: CellKind.allCases)
+    func floatMatchesDouble(_ kind: CellKind) throws {
+        var g1 = SeededGenerator(seed: 5), g2 = SeededGenerator(seed: 5)
+        let a64 = ParameterArena<Double>(), a32 = ParameterArena<Float>()
+        let s64 = RecurrentStack<Double>(cell: kind, inputSize: 5, hiddenSize: 7, numLayers: 2, bias: true,
+                                         bidirectional: true, dropout: 0, arena: a64, prefix: "", generator: &g1)
+        let s32 = RecurrentStack<Float>(cell: kind, inputSize: 5, hiddenSize: 7, numLayers: 2, bias: true,
+                                        bidirectional: true, dropout: 0, arena: a32, prefix: "", generator: &g2)
+        for name in a64.names { try a32.setValue(Tensor(a64.value(named: name)!), named: name) }
+        let x = Tensor<Double>(shape: [9, 3, 5], scalars: (0..<135).map { _ in g1.uniform(-1.0, 1.0) })
+        let (y64, _) = s64.forward(x, lengths: [9, 4, 6])
+        let (y32, _) = s32.forward(Tensor(x), lengths: [9, 4, 6])
+        expectClose(y32.scalars.map(Double.init), y64.scalars, atol: 1e-5, rtol: 1e-4, "output")
+        let dy = Tensor<Double>(shape: y64.shape, scalars: (0..<y64.count).map { _ in g1.uniform(-1.0, 1.0) })
+        let d64 = s64.backward(gradOutput: dy), d32 = s32.backward(gradOutput: Tensor(dy))
+        expectClose(d32.input.scalars.map(Double.init), d64.input.scalars, atol: 1e-5, rtol: 1e-4, "dx")
+        for name in a64.names {
+            expectClose(a32.gradient(named: name)!.scalars.map(Double.init), a64.gradient(named: name)!.scalars,
+                        atol: 1e-5, rtol: 1e-4, name)
+        }
+    }
+}
