@@ -1,0 +1,111 @@
+// Row-wise helpers shared by layers: broadcasting a bias, summing rows for a bias gradient,
+// and strided row copies. Matrices are row-major with an explicit leading dimension.
+
+/// Sets every row of `c` (rows, cols; leading dimension ldc) to `bias` (cols), or to zero when
+/// `bias` is nil.
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
+func fillRows<Scalar: RNNScalar>(
+    _ c: UnsafeMutablePointer<Scalar>, rows: Int, cols: Int, ldc: Int, bias: UnsafePointer<Scalar>?
+) {
+    for r in 0..<rows {
+        let row = c + r * ldc
+        if let bias {
+            row.update(from: bias, count: cols)
+        } else {
+            row.update(repeating: 0, count: cols)
+        }
+    }
+}
+
+/// Adds `bias` (cols) to every row of `c` (rows, cols; leading dimension ldc).
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
+func addRows<Scalar: RNNScalar>(
+    _ c: UnsafeMutablePointer<Scalar>, rows: Int, cols: Int, ldc: Int, bias: UnsafePointer<Scalar>
+) {
+    for r in 0..<rows {
+        let row = c + r * ldc
+        for j in 0..<cols { row[j] += bias[j] }
+    }
+}
+
+/// Adds the column sums of `a` (rows, cols; leading dimension lda) into `sum` (cols):
+/// the gradient of a bias broadcast over rows.
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
+func accumulateColumnSums<Scalar: RNNScalar>(
+    _ a: UnsafePointer<Scalar>, rows: Int, cols: Int, lda: Int, into sum: UnsafeMutablePointer<Scalar>
+) {
+    for r in 0..<rows {
+        let row = a + r * lda
+        for j in 0..<cols { sum[j] += row[j] }
+    }
+}
+
+/// Copies `rows` rows of `cols` elements from `src` (leading dimension lds) to `dst`
+/// (leading dimension ldd).
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
+func copyRows<Scalar: RNNScalar>(
+    _ src: UnsafePointer<Scalar>, lds: Int, to dst: UnsafeMutablePointer<Scalar>, ldd: Int, rows: Int, cols: Int
+) {
+    for r in 0..<rows {
+        (dst + r * ldd).update(from: src + r * lds, count: cols)
+    }
+}
+
+/// Writes the transpose of `a` (rows, cols; contiguous) into `t` (cols, rows; contiguous).
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
+func transpose<Scalar: RNNScalar>(
+    _ a: UnsafePointer<Scalar>, rows: Int, cols: Int, into t: UnsafeMutablePointer<Scalar>
+) {
+    let block = 16
+    var r0 = 0
+    while r0 < rows {
+        let r1 = min(r0 + block, rows)
+        var c0 = 0
+        while c0 < cols {
+            let c1 = min(c0 + block, cols)
+            for r in r0..<r1 {
+                for c in c0..<c1 { t[c * rows + r] = a[r * cols + c] }
+            }
+            c0 = c1
+        }
+        r0 = r1
+    }
+}
+
+/// Writes the state rows `h` (B, H) into one time step of an output `out` (B rows, leading
+/// dimension ldo): active rows are copied, rows with lengths[b] <= t (padding) are zeroed.
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
+func writeOutputStep<Scalar: RNNScalar>(
+    _ h: UnsafePointer<Scalar>, batch: Int, hidden H: Int, t: Int, lengths: UnsafePointer<Int>?,
+    to out: UnsafeMutablePointer<Scalar>, ldo: Int
+) {
+    for b in 0..<batch {
+        let dst = out + b * ldo
+        if let lengths, t >= lengths[b] {
+            dst.update(repeating: 0, count: H)
+        } else {
+            dst.update(from: h + b * H, count: H)
+        }
+    }
+}
+
+/// Adds one time step of an output gradient `dOut` (B rows, leading dimension ldo) into
+/// `dh` (B, H), skipping padding rows (lengths[b] <= t), whose outputs are constant zeros.
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
+func addOutputGradientStep<Scalar: RNNScalar>(
+    _ dOut: UnsafePointer<Scalar>, ldo: Int, batch: Int, hidden H: Int, t: Int,
+    lengths: UnsafePointer<Int>?, into dh: UnsafeMutablePointer<Scalar>
+) {
+    for b in 0..<batch {
+        if let lengths, t >= lengths[b] { continue }
+        let src = dOut + b * ldo, dst = dh + b * H
+        for j in 0..<H { dst[j] += src[j] }
+    }
+}
