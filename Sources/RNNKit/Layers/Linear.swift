@@ -1,0 +1,155 @@
+// Linear: PyTorch's nn.Linear, y = x·Wᵀ + b.
+//
+// N = rows (every leading dimension of the input flattened), I = inFeatures, O = outFeatures.
+//   forward   y  (N, O) = x (N, I) · Wᵀ (I, O) + b (O)          one GEMM
+//   backward  dW (O, I) += dyᵀ (O, N) · x (N, I)                 one GEMM, beta 1
+//             db (O)    += Σₙ dy[n, :]
+//             dx (N, I)  = dy (N, O) · W (O, I)                  one GEMM
+
+/// A fully connected layer, PyTorch's `nn.Linear`: **y = x·Wᵀ + b**.
+///
+/// The input may have any rank; its last dimension is `inFeatures` and every leading dimension
+/// is treated as a row: `x` (…, I) → `y` (…, O). The parameters live in `arena` under PyTorch's
+/// names, `"\(prefix)weight"` (O, I) and `"\(prefix)bias"` (O), initialised like PyTorch to
+/// U(−1/√I, 1/√I).
+///
+/// ```swift
+/// let decoder = Linear<Float>(inFeatures: 16, outFeatures: 100)
+/// let logits = decoder.forward(h)        // h (T, B, 16) → logits (T, B, 100)
+/// let dh = decoder.backward(dLogits)     // (T, B, 16); dW and db are added into decoder.arena
+/// ```
+public final class Linear<Scalar: RNNScalar> {
+    /// The arena holding `weight` and `bias` and their gradients.
+    public let arena: ParameterArena<Scalar>
+    /// I, the size of the input's last dimension.
+    public let inFeatures: Int
+    /// O, the size of the output's last dimension.
+    public let outFeatures: Int
+    /// `weight` (O, I) in the arena.
+    let weight: ParameterArena<Scalar>.Entry
+    /// `bias` (O) in the arena, or nil for a layer without bias.
+    let bias: ParameterArena<Scalar>.Entry?
+    /// The input of the last Tensor-level `forward`, which `backward` differentiates at.
+    private var cachedInput: Tensor<Scalar>?
+
+    /// Whether the layer adds a bias.
+    public var hasBias: Bool { bias != nil }
+
+    /// Creates a layer whose parameters are registered in a shared arena.
+    ///
+    /// Draws the weight (row-major), then the bias, from U(−1/√I, 1/√I), as PyTorch's
+    /// `reset_parameters` does.
+    /// - Parameters:
+    ///   - inFeatures: I, the input features (positive).
+    ///   - outFeatures: O, the output features (positive).
+    ///   - bias: whether to add a learned bias `b` (O).
+    ///   - arena: the arena to register `weight` (O, I) and `bias` (O) in.
+    ///   - prefix: prepended to the parameter names, e.g. `"decoder."` → `decoder.weight`.
+    ///   - generator: the random source for initialisation.
+    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true,
+                arena: ParameterArena<Scalar>, prefix: String = "", generator: inout SeededGenerator) {
+        precondition(inFeatures > 0 && outFeatures > 0,
+                     "Linear: feature counts must be positive, got inFeatures \(inFeatures), outFeatures \(outFeatures)")
+        self.arena = arena
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        weight = arena.add(name: "\(prefix)weight", shape: [outFeatures, inFeatures])
+        self.bias = bias ? arena.add(name: "\(prefix)bias", shape: [outFeatures]) : nil
+        let bound = Scalar(1 / Double(inFeatures).squareRoot())
+        arena.fillUniform(weight, low: -bound, high: bound, using: &generator)
+        if let b = self.bias {
+            arena.fillUniform(b, low: -bound, high: bound, using: &generator)
+        }
+    }
+
+    /// Creates a layer with its own arena, initialised from `seed`.
+    /// - Parameters:
+    ///   - inFeatures: I, the input features (positive).
+    ///   - outFeatures: O, the output features (positive).
+    ///   - bias: whether to add a learned bias `b` (O).
+    ///   - seed: the seed of the initialisation's random generator.
+    public convenience init(inFeatures: Int, outFeatures: Int, bias: Bool = true, seed: UInt64 = 0) {
+        var generator = SeededGenerator(seed: seed)
+        self.init(inFeatures: inFeatures, outFeatures: outFeatures, bias: bias,
+                  arena: ParameterArena(), generator: &generator)
+    }
+
+    // MARK: - Forward
+
+    /// Computes y = x·Wᵀ + b and keeps `input` for `backward`.
+    /// - Parameter input: x (…, I), any rank ≥ 1.
+    /// - Returns: y (…, O): the input's shape with its last dimension replaced by O.
+    public func forward(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
+        precondition(input.shape.last == inFeatures,
+                     "Linear: input shape \(input.shape) must end in inFeatures = \(inFeatures)")
+        let rows = input.count / inFeatures
+        var output = [Scalar](repeating: 0, count: rows * outFeatures)   // (N, O)
+        if rows > 0 {
+            input.scalars.withUnsafeBufferPointer { x in                   // (N, I)
+                output.withUnsafeMutableBufferPointer { y in
+                    forward(x: x.baseAddress!, rows: rows, into: y.baseAddress!)
+                }
+            }
+        }
+        cachedInput = input
+        return Tensor(shape: Array(input.shape.dropLast()) + [outFeatures], scalars: output)
+    }
+
+    /// y (N, O) = x (N, I) · Wᵀ (I, O) + b (O) broadcast over the rows; one GEMM.
+    /// `x` and `y` are contiguous row-major and must not overlap.
+    func forward(x: UnsafePointer<Scalar>, rows: Int, into y: UnsafeMutablePointer<Scalar>) {
+        let w = arena.valuePointer(weight)                                  // (O, I)
+        if let bias {
+            fillRows(y, rows: rows, cols: outFeatures, ldc: outFeatures,    // y = b
+                     bias: arena.valuePointer(bias))                        // (O)
+        }
+        gemm(transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures,
+             alpha: 1, a: x, lda: inFeatures, b: w, ldb: inFeatures,
+             beta: bias == nil ? 0 : 1, c: y, ldc: outFeatures)
+    }
+
+    // MARK: - Backward
+
+    /// Back-propagates through the last `forward`: adds dW = dyᵀ·x and db = Σ dy into the
+    /// arena's gradients and returns dx = dy·W.
+    /// - Parameter gradOutput: dL/dy (…, O), the shape the last `forward` returned.
+    /// - Returns: dL/dx (…, I), the shape of the last `forward`'s input.
+    public func backward(_ gradOutput: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard let input = cachedInput else {
+            preconditionFailure("Linear: backward called before forward")
+        }
+        let rows = input.count / inFeatures
+        precondition(gradOutput.shape == Array(input.shape.dropLast()) + [outFeatures],
+                     "Linear: gradOutput shape \(gradOutput.shape) does not match the output of input \(input.shape)")
+        var gradInput = [Scalar](repeating: 0, count: input.count)             // (N, I)
+        if rows > 0 {
+            input.scalars.withUnsafeBufferPointer { x in                        // (N, I)
+                gradOutput.scalars.withUnsafeBufferPointer { dy in              // (N, O)
+                    gradInput.withUnsafeMutableBufferPointer { dx in
+                        backward(x: x.baseAddress!, dy: dy.baseAddress!, rows: rows, dx: dx.baseAddress!)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: input.shape, scalars: gradInput)
+    }
+
+    /// dW (O, I) += dyᵀ (O, N) · x (N, I); db (O) += column sums of dy (N, O);
+    /// dx (N, I) = dy (N, O) · W (O, I), overwritten, or not computed when `dx` is nil.
+    func backward(x: UnsafePointer<Scalar>, dy: UnsafePointer<Scalar>, rows: Int,
+                  dx: UnsafeMutablePointer<Scalar>?) {
+        let w = arena.valuePointer(weight)                                  // (O, I)
+        gemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows,
+             alpha: 1, a: dy, lda: outFeatures, b: x, ldb: inFeatures,
+             beta: 1, c: arena.gradientPointer(weight), ldc: inFeatures)     // dW (O, I)
+        if let bias {
+            accumulateColumnSums(dy, rows: rows, cols: outFeatures, lda: outFeatures,
+                                 into: arena.gradientPointer(bias))          // db (O)
+        }
+        if let dx {
+            gemm(transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures,
+                 alpha: 1, a: dy, lda: outFeatures, b: w, ldb: inFeatures,
+                 beta: 0, c: dx, ldc: inFeatures)                            // dx (N, I)
+        }
+    }
+}
