@@ -46,17 +46,24 @@ public final class Linear<Scalar: RNNScalar> {
     ///   - arena: the arena to register `weight` (O, I) and `bias` (O) in.
     ///   - prefix: prepended to the parameter names, e.g. `"decoder."` → `decoder.weight`.
     ///   - generator: the random source for initialisation.
+    ///   - tiedWeight: an existing (O, I) tensor of `arena` to use as the weight instead of
+    ///     registering a new one (weight tying); it is left as it is.
     public init(inFeatures: Int, outFeatures: Int, bias: Bool = true,
-                arena: ParameterArena<Scalar>, prefix: String = "", generator: inout SeededGenerator) {
+                arena: ParameterArena<Scalar>, prefix: String = "", generator: inout SeededGenerator,
+                tiedWeight: ParameterArena<Scalar>.Entry? = nil) {
         precondition(inFeatures > 0 && outFeatures > 0,
                      "Linear: feature counts must be positive, got inFeatures \(inFeatures), outFeatures \(outFeatures)")
         self.arena = arena
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
-        weight = arena.add(name: "\(prefix)weight", shape: [outFeatures, inFeatures])
+        if let tiedWeight {
+            precondition(tiedWeight.shape == [outFeatures, inFeatures],
+                         "Linear: tied weight \(tiedWeight.name) is \(tiedWeight.shape), need \([outFeatures, inFeatures])")
+        }
+        weight = tiedWeight ?? arena.add(name: "\(prefix)weight", shape: [outFeatures, inFeatures])
         self.bias = bias ? arena.add(name: "\(prefix)bias", shape: [outFeatures]) : nil
         let bound = Scalar(1 / Double(inFeatures).squareRoot())
-        arena.fillUniform(weight, low: -bound, high: bound, using: &generator)
+        if tiedWeight == nil { arena.fillUniform(weight, low: -bound, high: bound, using: &generator) }
         if let b = self.bias {
             arena.fillUniform(b, low: -bound, high: bound, using: &generator)
         }

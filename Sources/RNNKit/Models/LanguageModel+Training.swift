@@ -1,4 +1,4 @@
-// Building the language model, and its forward/backward over one chunk of tokens.
+// Building the language model, and its forward/backward over one (T, B) chunk of tokens.
 
 extension LanguageModel {
     /// Creates a model with parameters registered in a new arena, initialised as PyTorch does
@@ -8,83 +8,110 @@ extension LanguageModel {
     /// - Throws: `RNNKitError` for an invalid configuration.
     public convenience init(_ configuration: Configuration, initRange: Double = 0, seed: UInt64 = 0) throws {
         try configuration.validate()
+        let c = configuration
         var g = SeededGenerator(seed: seed)
-        self.init(configuration, initRange: initRange, generator: &g)
-    }
-
-    convenience init(_ c: Configuration, initRange: Double, generator g: inout SeededGenerator) {
         let arena = ParameterArena<Scalar>()
-        let embedding = Embedding<Scalar>(vocabularySize: c.vocabularySize, embeddingSize: c.embeddingSize,
+        let embedding = Embedding<Scalar>(numEmbeddings: c.vocabularySize, embeddingDim: c.embeddingSize,
                                           arena: arena, prefix: "embedding.", generator: &g)
         let rnn = RecurrentStack<Scalar>(cell: c.cell, inputSize: c.embeddingSize, hiddenSize: c.hiddenSize,
                                          numLayers: c.numLayers, bias: true, bidirectional: false,
                                          dropout: c.numLayers > 1 ? c.dropout : 0, arena: arena,
                                          prefix: "rnn.", generator: &g)
         let decoder = Linear<Scalar>(inFeatures: c.hiddenSize, outFeatures: c.vocabularySize, bias: true,
-                                     arena: arena, prefix: "decoder.", generator: &g)
+                                     arena: arena, prefix: "decoder.", generator: &g,
+                                     tiedWeight: c.tiedWeights ? embedding.weight : nil)
         self.init(configuration: c, arena: arena, embedding: embedding, rnn: rnn, decoder: decoder,
                   dropoutSeeds: (g.next(), g.next()))
         if initRange > 0 {
             let r = Scalar(initRange)
             arena.fillUniform(embedding.weight, low: -r, high: r, using: &g)
-            arena.fillUniform(decoder.weight, low: -r, high: r, using: &g)
+            if !c.tiedWeights { arena.fillUniform(decoder.weight, low: -r, high: r, using: &g) }
             if let bias = decoder.bias { arena.fill(bias, with: 0) }
         }
     }
 
+    var dropoutActive: Bool { isTraining && configuration.dropout > 0 }
+
     // MARK: - Forward
 
-    /// Runs embedding → stack → decoder over a (T, B) chunk and leaves the logits (T·B, V) in
-    /// `logits`. Returns the final state (L, B, H).
-    func forwardLogits(inputs: [Int], steps T: Int, batch B: Int, initialState: RecurrentState<Scalar>?) -> RecurrentState<Scalar> {
+    /// embedding → dropout → stack → dropout → decoder over a (T, B) chunk; leaves the logits
+    /// (T·B, V) in `logits` and returns the final state (L, B, H).
+    func forwardLogits(inputs: [Int], steps T: Int, batch B: Int,
+                       initialState: RecurrentState<Scalar>?) -> RecurrentState<Scalar> {
         precondition(inputs.count == T * B, "LanguageModel: \(inputs.count) inputs for T = \(T), B = \(B)")
-        let c = configuration, rows = T * B
+        let c = configuration, N = T * B
         steps = T; batch = B
-        var x = embedding.forward(ids: inputs)                           // (T·B, E)
-        if isTraining && c.dropout > 0 { x = embeddingDropout.forward(x) }
-        let h = rnn.forward(x.reshaped([T, B, c.embeddingSize]), initialState: initialState)
-        var y = h.output.reshaped([rows, c.hiddenSize])                    // (T·B, H)
-        if isTraining && c.dropout > 0 { y = outputDropout.forward(y) }
-        let out = decoder.forward(y)                                       // (T·B, V)
-        out.scalars.withUnsafeBufferPointer { logits.ensure(rows * c.vocabularySize).update(from: $0.baseAddress!, count: out.count) }
-        return h.state
+        inputIds = inputs
+        let x = embedded.ensure(N * c.embeddingSize)                      // (N, E)
+        inputIds.withUnsafeBufferPointer { embedding.forward(ids: $0.baseAddress!, rows: N, into: x) }
+        if dropoutActive { embeddingDropout.forward(x: x, count: N * c.embeddingSize, into: x) }
+        if let s = initialState {
+            precondition(s.h.shape == [c.numLayers, B, c.hiddenSize],
+                         "LanguageModel: state must be \([c.numLayers, B, c.hiddenSize]), got \(s.h.shape)")
+        }
+        let y = withOptionalPointers(initialState?.h, initialState?.c) { h0, c0 in
+            rnn.forward(x: x, steps: T, batch: B, h0: h0, c0: c0, lengths: nil)   // (N, H)
+        }
+        var decoderInput = y
+        if dropoutActive {
+            let h = hidden.ensure(N * c.hiddenSize)
+            outputDropout.forward(x: y, count: N * c.hiddenSize, into: h)
+            decoderInput = UnsafePointer(h)
+        }
+        self.decoderInput = decoderInput
+        decoder.forward(x: decoderInput, rows: N, into: logits.ensure(N * c.vocabularySize))
+        return rnn.finalState()
     }
 
-    /// Forward, mean cross-entropy over the targets that are not `ignoreIndex`, and backward:
-    /// adds dL/dθ into `arena`'s gradients (call `arena.zeroGradients()` first).
+    /// Forward, mean cross-entropy over the targets that are not −1, and backward: adds dL/dθ
+    /// into `arena`'s gradients (call `arena.zeroGradients()` first).
     /// - Parameters:
-    ///   - inputs, targets: (T, B) row-major token ids; a target of −1 is ignored (TBPTT uses it
-    ///     to train only the last k1 of k2 steps).
+    ///   - inputs, targets: (T, B) row-major token ids; a target of −1 is ignored (truncated
+    ///     BPTT with k1 < k2 uses it to train only the last k1 of k2 steps).
     ///   - initialState: (L, B, H) state carried from the previous chunk (a constant), or nil.
-    /// - Returns: the mean loss and the final state, to carry into the next chunk.
+    /// - Returns: the mean loss, and the final state to carry into the next chunk.
     public func lossAndGradients(inputs: [Int], targets: [Int], steps T: Int, batch B: Int,
                                  initialState: RecurrentState<Scalar>? = nil) -> (loss: Scalar, state: RecurrentState<Scalar>) {
         let state = forwardLogits(inputs: inputs, steps: T, batch: B, initialState: initialState)
-        let V = configuration.vocabularySize, rows = T * B
-        let logitTensor = Tensor(shape: [rows, V], scalars: Array(UnsafeBufferPointer(start: logits.pointer, count: rows * V)))
-        let (loss, dLogits) = crossEntropy(logits: logitTensor, targets: targets, ignoreIndex: -1)
+        let c = configuration, N = T * B
+        precondition(targets.count == N, "LanguageModel: \(targets.count) targets for T = \(T), B = \(B)")
+        let loss = targets.withUnsafeBufferPointer { t in
+            softmaxCrossEntropy(logits: logits.pointer, rows: N, classes: c.vocabularySize, targets: t.baseAddress!,
+                                ignoreIndex: -1, gradient: logits.pointer).mean
+        }
         // MARK: - Backward
-        var dy = decoder.backward(dLogits)                                 // (T·B, H)
-        if isTraining && configuration.dropout > 0 { dy = outputDropout.backward(dy) }
-        let dStack = rnn.backward(gradOutput: dy.reshaped([T, B, configuration.hiddenSize]))
-        var dx = dStack.input.reshaped([rows, configuration.embeddingSize])
-        if isTraining && configuration.dropout > 0 { dx = embeddingDropout.backward(dx) }
-        embedding.backward(dx)
+        let dh = dHidden.ensure(N * c.hiddenSize)                          // (N, H)
+        decoder.backward(x: decoderInput!, dy: logits.pointer, rows: N, dx: dh)
+        if dropoutActive { outputDropout.backward(dy: dh, count: N * c.hiddenSize, into: dh) }
+        let dx = dEmbedded.ensure(N * c.embeddingSize)                     // (N, E)
+        rnn.backward(dOutput: dh, dhN: nil, dcN: nil, dx: dx, dh0: nil, dc0: nil)
+        if dropoutActive { embeddingDropout.backward(dy: dx, count: N * c.embeddingSize, into: dx) }
+        inputIds.withUnsafeBufferPointer { embedding.backward(ids: $0.baseAddress!, dy: dx, rows: N) }
         return (loss, state)
     }
 
-    /// The summed cross-entropy (nats) of `targets` given `inputs`, without gradients, and the
-    /// final state; divide by the token count for the mean. Runs with dropout off.
+    /// The summed cross-entropy (nats) of the targets that are not −1, without gradients, and
+    /// the final state. Runs with dropout off.
     public func loss(inputs: [Int], targets: [Int], steps T: Int, batch B: Int,
-                     initialState: RecurrentState<Scalar>? = nil) -> (totalLoss: Double, state: RecurrentState<Scalar>) {
+                     initialState: RecurrentState<Scalar>? = nil) -> (totalLoss: Double, count: Int, state: RecurrentState<Scalar>) {
         let training = isTraining
         isTraining = false
         defer { isTraining = training }
         let state = forwardLogits(inputs: inputs, steps: T, batch: B, initialState: initialState)
-        let V = configuration.vocabularySize, rows = T * B
-        let logitTensor = Tensor(shape: [rows, V], scalars: Array(UnsafeBufferPointer(start: logits.pointer, count: rows * V)))
-        let (mean, _) = crossEntropy(logits: logitTensor, targets: targets, ignoreIndex: -1)
-        let counted = targets.filter { $0 != -1 }.count
-        return (Double(mean) * Double(counted), state)
+        let result = targets.withUnsafeBufferPointer { t in
+            softmaxCrossEntropy(logits: logits.pointer, rows: T * B, classes: configuration.vocabularySize,
+                                targets: t.baseAddress!, ignoreIndex: -1, gradient: nil)
+        }
+        return (Double(result.mean) * Double(result.count), result.count, state)
+    }
+}
+
+extension RecurrentStack {
+    /// The final state of the last forward as tensors, each (L·D, B, H).
+    func finalState() -> RecurrentState<Scalar> {
+        let n = numLayers * directions * batch * hiddenSize, shape = [numLayers * directions, batch, hiddenSize]
+        let h = Tensor(shape: shape, scalars: Array(UnsafeBufferPointer(start: hN.pointer, count: n)))
+        let c = cell.hasCellState ? Tensor(shape: shape, scalars: Array(UnsafeBufferPointer(start: cN.pointer, count: n))) : nil
+        return RecurrentState(h: h, c: c)
     }
 }

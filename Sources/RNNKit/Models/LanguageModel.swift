@@ -72,9 +72,24 @@ public final class LanguageModel<Scalar: RNNScalar> {
         }
     }
 
-    let logits = ScratchBuffer<Scalar>()        // (T·B, V)
-    let dLogits = ScratchBuffer<Scalar>()       // (T·B, V)
-    let dHidden = ScratchBuffer<Scalar>()       // (T·B, H) dL/d(stack output)
-    let dEmbedded = ScratchBuffer<Scalar>()     // (T·B, E)
-    private var steps = 0, batch = 0
+    // Working buffers, allocated once per (T, B) shape. N = T·B rows.
+    var inputIds: [Int] = []                    // (N) the chunk's inputs, for embedding backward
+    let embedded = ScratchBuffer<Scalar>()      // (N, E) embedding output (after dropout)
+    let hidden = ScratchBuffer<Scalar>()        // (N, H) stack output after dropout
+    let logits = ScratchBuffer<Scalar>()        // (N, V) logits; overwritten by dL/dlogits
+    let dHidden = ScratchBuffer<Scalar>()       // (N, H) dL/d(decoder input)
+    let dEmbedded = ScratchBuffer<Scalar>()     // (N, E) dL/d(embedding output)
+    var decoderInput: UnsafePointer<Scalar>?    // (N, H) what the decoder read
+    var steps = 0, batch = 0
+
+    init(configuration: Configuration, arena: ParameterArena<Scalar>, embedding: Embedding<Scalar>,
+         rnn: RecurrentStack<Scalar>, decoder: Linear<Scalar>, dropoutSeeds: (UInt64, UInt64)) {
+        self.configuration = configuration
+        self.arena = arena
+        self.embedding = embedding
+        self.rnn = rnn
+        self.decoder = decoder
+        embeddingDropout = Dropout(p: configuration.dropout, seed: dropoutSeeds.0)
+        outputDropout = Dropout(p: configuration.dropout, seed: dropoutSeeds.1)
+    }
 }

@@ -21,12 +21,8 @@ extension RecurrentStack {
                 forward(x: x.baseAddress!, steps: T, batch: B, h0: h0, c0: c0, lengths: lengths)
             }
         }
-        let n = numLayers * D * B * H
-        let h = Tensor(shape: stateShape, scalars: Array(UnsafeBufferPointer(start: hN.pointer, count: n)))
-        let c = cell.hasCellState
-            ? Tensor(shape: stateShape, scalars: Array(UnsafeBufferPointer(start: cN.pointer, count: n))) : nil
         return (Tensor(shape: [T, B, D * H], scalars: Array(UnsafeBufferPointer(start: output, count: T * B * D * H))),
-                RecurrentState(h: h, c: c))
+                finalState())
     }
 
     /// Backpropagation through time for the last `forward`.

@@ -64,7 +64,3 @@ struct Fixture {
     }
 }
 
-/// kind = lm_training — implemented with the language model.
-func checkLMTraining(_ f: Fixture) throws -> Bool {
-    throw RNNKitError("\(f.name): lm_training not yet implemented")
-}
