@@ -64,3 +64,34 @@ import Testing
         }
     }
 }
+
+/// Inter-layer dropout: active only in training, and BPTT differentiates through the same mask.
+@Suite struct RecurrentStackDropoutTests {
+    @Test func dropoutBetweenLayersIsDifferentiatedAndOffInEval() {
+        var g = SeededGenerator(seed: 21)
+        let arena = ParameterArena<Double>()
+        let stack = LSTM<Double>(inputSize: 3, hiddenSize: 4, numLayers: 3, dropout: 0.4, arena: arena, generator: &g)
+        var x = Tensor<Double>(shape: [4, 2, 3], scalars: (0..<24).map { _ in g.uniform(-1.0, 1.0) })
+        let ry = Tensor<Double>(shape: [4, 2, 4], scalars: (0..<32).map { _ in g.uniform(-1.0, 1.0) })
+        let saved = stack.interLayerDropout.map(\.generator)
+        func loss() -> Double {
+            for (d, s) in zip(stack.interLayerDropout, saved) { d.generator = s }   // same masks every call
+            return zip(stack.forward(x).output.scalars, ry.scalars).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        _ = loss()
+        arena.zeroGradients()
+        let grads = stack.backward(gradOutput: ry)
+        expectClose(grads.input.scalars,
+                    numericalGradient(count: x.count, read: { x.scalars[$0] }, write: { x.scalars[$0] = $1 }, loss: loss),
+                    atol: 1e-7, rtol: 1e-6, "dx through dropout")
+        expectClose(analyticGradient(of: arena), numericalGradient(of: arena, loss: loss), atol: 1e-7, rtol: 1e-6, "parameters")
+
+        let trainOut = stack.forward(x).output
+        stack.isTraining = false
+        let evalOut = stack.forward(x).output
+        #expect(trainOut != evalOut)
+        let plain = LSTM<Double>(inputSize: 3, hiddenSize: 4, numLayers: 3, dropout: 0, arena: ParameterArena(), generator: &g)
+        plain.arena.copyValues(from: arena)
+        expectClose(evalOut.scalars, plain.forward(x).output.scalars, atol: 1e-15, rtol: 0, "eval = no dropout")
+    }
+}
