@@ -14,7 +14,9 @@ let package = Package(
     ],
     targets: [
         // Public API: layers, BPTT, losses, optimizers, weight files.
-        .target(name: "RNNKit", dependencies: []),
+        .target(name: "RNNKit", dependencies: ["CRNNKernels"]),
+        // Implementation detail, not API: vectorised C kernels chosen at run time (see its README).
+        .target(name: "CRNNKernels"),
         // The command-line tool.
         .executableTarget(
             name: "rnn",
