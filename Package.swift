@@ -20,6 +20,6 @@ let package = Package(
             name: "rnn",
             dependencies: ["RNNKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Tests
-        .testTarget(name: "RNNKitTests", dependencies: ["RNNKit"]),
+        .testTarget(name: "RNNKitTests", dependencies: ["RNNKit"], resources: [.copy("Fixtures")]),
     ]
 )
