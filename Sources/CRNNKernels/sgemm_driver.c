@@ -59,19 +59,49 @@ static float *workspace_floats(size_t count) {
 
 // MARK: - Packing
 
+typedef float v4f __attribute__((ext_vector_type(4)));
+
+static inline v4f load4(const float *p) { v4f v; memcpy(&v, p, sizeof v); return v; }
+static inline void store4(float *p, v4f v) { memcpy(p, &v, sizeof v); }
+
+/// dest[p·ldd + r] = src[r·lds + p] for r, p < 4.
+static inline void transpose4x4(const float *src, size_t lds, float *dest, size_t ldd) {
+    const v4f r0 = load4(src), r1 = load4(src + lds), r2 = load4(src + 2 * lds), r3 = load4(src + 3 * lds);
+    const v4f t0 = __builtin_shufflevector(r0, r1, 0, 4, 1, 5);  // r0[0] r1[0] r0[1] r1[1]
+    const v4f t1 = __builtin_shufflevector(r0, r1, 2, 6, 3, 7);
+    const v4f t2 = __builtin_shufflevector(r2, r3, 0, 4, 1, 5);
+    const v4f t3 = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+    store4(dest, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));
+    store4(dest + ldd, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));
+    store4(dest + 2 * ldd, __builtin_shufflevector(t1, t3, 0, 1, 4, 5));
+    store4(dest + 3 * ldd, __builtin_shufflevector(t1, t3, 2, 3, 6, 7));
+}
+
 /// Packs op(A) (mc, kc), starting at `a` = &op(A)(i0, p0), into micro-panels of MR rows.
 static void pack_a(int trans, const float *a, size_t lda, size_t mc, size_t kc, size_t MR,
                    float *dest) {
-    for (size_t ir = 0; ir < mc; ir += MR) {
+    for (size_t ir = 0; ir < mc; ir += MR, dest += MR * kc) {
         const size_t mr = min_size(MR, mc - ir);
-        float *d = dest + ir * kc;
-        if (trans) {
-            for (size_t p = 0; p < kc; p++) memcpy(d + p * MR, a + p * lda + ir, mr * sizeof(float));
-        } else {
-            for (size_t r = 0; r < mr; r++) {
-                const float *row = a + (ir + r) * lda;
-                for (size_t p = 0; p < kc; p++) d[p * MR + r] = row[p];
+        if (trans) {  // column p of the panel is contiguous in A
+            for (size_t p = 0; p < kc; p++) {
+                const float *col = a + p * lda + ir;
+                size_t r = 0;
+                for (; r + 4 <= mr; r += 4) store4(dest + p * MR + r, load4(col + r));
+                for (; r < mr; r++) dest[p * MR + r] = col[r];
             }
+            continue;
+        }
+        size_t r = 0;  // rows of the panel, four at a time, transposed in registers
+        for (; r + 4 <= mr; r += 4) {
+            const float *rows = a + (ir + r) * lda;
+            size_t p = 0;
+            for (; p + 4 <= kc; p += 4) transpose4x4(rows + p, lda, dest + p * MR + r, MR);
+            for (; p < kc; p++)
+                for (size_t q = 0; q < 4; q++) dest[p * MR + r + q] = rows[q * lda + p];
+        }
+        for (; r < mr; r++) {
+            const float *row = a + (ir + r) * lda;
+            for (size_t p = 0; p < kc; p++) dest[p * MR + r] = row[p];
         }
     }
 }
@@ -109,8 +139,16 @@ int crnn_sgemm_blocked(const crnn_sgemm_kernel *K, int trans_a, int trans_b,
     if (m == 0 || n == 0) return 0;
     if (k == 0 || alpha == 0.0f) { scale_c(m, n, beta, c, ldc); return 0; }
     const size_t MR = K->mr, NR = K->nr;
-    const size_t MC = even_block(m, K->mc, MR), KC = even_block(k, K->kc, 8);
-    const size_t NC = even_block(n, K->nc, NR);
+#ifdef CK_TUNING
+    const char *e;
+    size_t kmc = (e = getenv("CK_MC")) ? (size_t)atoi(e) : K->mc;
+    size_t kkc = (e = getenv("CK_KC")) ? (size_t)atoi(e) : K->kc;
+    size_t knc = (e = getenv("CK_NC")) ? (size_t)atoi(e) : K->nc;
+#else
+    const size_t kmc = K->mc, kkc = K->kc, knc = K->nc;
+#endif
+    const size_t MC = even_block(m, kmc, MR), KC = even_block(k, kkc, 8);
+    const size_t NC = even_block(n, knc, NR);
     const int pack_ahead = m > MC;
     float *abuf = workspace_floats(MC * KC + KC * (pack_ahead ? round_up(NC, NR) : NR));
     if (abuf == NULL) return -1;

@@ -38,8 +38,9 @@ let gemmFlopsPerThread = 16_000_000
 ///
 /// A parallel product is cut into pieces, along M when M > N (each piece then packs all of
 /// op(B)) and along N otherwise (each piece packs all of op(A)), so the repeated packing is
-/// the smaller one. There are up to four pieces per thread so that threads the machine slows
-/// down take fewer of them.
+/// the smaller one. There is one piece per thread, and up to four per thread while pieces
+/// stay at least 512 long (so that repacking costs under about 5 %): threads that the
+/// machine slows down then take fewer pieces.
 func sgemm(
     kernel: GEMMKernel = .best, maxThreads: Int? = nil, flopsPerThread: Int = gemmFlopsPerThread,
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
@@ -73,9 +74,8 @@ func sgemm(
     let splitRows = m > n
     let length = splitRows ? m : n
     let unit = splitRows ? 48 : 64  // whole register tiles of every kernel (MR | 48, NR | 64)
-    let wanted = min(4 * threads, max(1, length / unit), max(1, 4 * flops / flopsPerThread))
-    let step = (length + wanted - 1) / wanted
-    let pieceLength = (step + unit - 1) / unit * unit
+    let wanted = max(threads, min(4 * threads, length / 512))
+    let pieceLength = ((length + wanted - 1) / wanted + unit - 1) / unit * unit
     let pieces = (length + pieceLength - 1) / pieceLength
     parallelFor(count: pieces, maxThreads: threads) { piece in
         let range = piece * pieceLength..<min(length, (piece + 1) * pieceLength)

@@ -48,7 +48,8 @@ final class Monitor: @unchecked Sendable {
 
     /// Returns when `isDone()` is true: first polling it for about `spinMicroseconds` (cheap
     /// when the wait is short, as between back-to-back jobs), then sleeping until a
-    /// `broadcast()` makes it worth checking again.
+    /// `broadcast()` makes it worth checking again. The polling yields the processor now and
+    /// then, so that a thread sharing it (perhaps the one it waits for) can run.
     func wait(spinMicroseconds: Int, until isDone: () -> Bool) {
         if isDone() { return }
         let clock = ContinuousClock()
@@ -57,7 +58,10 @@ final class Monitor: @unchecked Sendable {
         while !isDone() {
             crnn_spin_pause()
             spins += 1
-            if spins % 32 == 0 && clock.now >= deadline { break }
+            if spins % 32 == 0 {
+                if clock.now >= deadline { break }
+                sched_yield()
+            }
         }
         lock()
         while !isDone() { pthread_cond_wait(condition, mutex) }
