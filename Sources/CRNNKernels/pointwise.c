@@ -28,6 +28,8 @@ static inline ATTR void store_##SFX(float *p, vf_##SFX v, intptr_t n) {         
     if (n >= W) memcpy(p, &v, sizeof(v)); else memcpy(p, &v, (size_t)n * sizeof(float));           \
 }                                                                                                   \
 static inline ATTR vf_##SFX exp_##SFX(vf_##SFX x) {                                               \
+    vi_##SFX isNaN = x != x;                                                                        \
+    vf_##SFX input = x;                                                                             \
     x = __builtin_elementwise_min(__builtin_elementwise_max(x, (vf_##SFX)(-87.3f)), (vf_##SFX)(88.3f)); \
     vf_##SFX n = __builtin_elementwise_floor(x * 1.44269504088896341f + 0.5f);                      \
     vf_##SFX r = x - n * 0.693359375f + n * 2.12194440e-4f;                                         \
@@ -35,7 +37,8 @@ static inline ATTR vf_##SFX exp_##SFX(vf_##SFX x) {                             
     vf_##SFX p = (((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r          \
                    + 4.1665795894e-2f) * r + 1.6666665459e-1f) * r + 5.0000001201e-1f) * z + r + 1.0f; \
     vi_##SFX e = (__builtin_convertvector(n, vi_##SFX) + 127) << 23;                                \
-    return p * (vf_##SFX)e;                                                                         \
+    vi_##SFX result = (vi_##SFX)(p * (vf_##SFX)e);                                                  \
+    return (vf_##SFX)((result & ~isNaN) | ((vi_##SFX)input & isNaN));  /* NaN stays NaN */          \
 }                                                                                                   \
 static inline ATTR vf_##SFX sigmoid_##SFX(vf_##SFX x) { return 1.0f / (1.0f + exp_##SFX(-x)); }   \
 static inline ATTR vf_##SFX tanh_##SFX(vf_##SFX x) {                                              \
@@ -181,14 +184,20 @@ static ATTR double exp_shifted_##SFX(const float *x, float *y, intptr_t n, float
                                                                                                     \
 static ATTR float max_##SFX(const float *x, intptr_t n) {                                         \
     float m = x[0];                                                                                 \
+    int nan = m != m;                                                                               \
     intptr_t j = 0;                                                                                 \
     if (n >= W) {                                                                                   \
         vf_##SFX v = load_##SFX(x, W);                                                              \
-        for (j = W; j + W <= n; j += W) v = __builtin_elementwise_max(v, load_##SFX(x + j, W));     \
-        for (intptr_t k = 0; k < W; k++) m = v[k] > m ? v[k] : m;                                   \
+        vi_##SFX nans = v != v;                                                                     \
+        for (j = W; j + W <= n; j += W) {                                                           \
+            vf_##SFX u = load_##SFX(x + j, W);                                                      \
+            nans |= u != u;                                                                         \
+            v = __builtin_elementwise_max(v, u);                                                    \
+        }                                                                                           \
+        for (intptr_t k = 0; k < W; k++) { m = v[k] > m ? v[k] : m; nan |= nans[k] != 0; }         \
     }                                                                                               \
-    for (; j < n; j++) m = x[j] > m ? x[j] : m;                                                     \
-    return m;                                                                                       \
+    for (; j < n; j++) { m = x[j] > m ? x[j] : m; nan |= x[j] != x[j]; }                            \
+    return nan ? __builtin_nanf("") : m;  /* NaN propagates, as in the Swift reference */          \
 }
 
 POINTWISE_KERNELS(4, portable, ATTR_PORTABLE)

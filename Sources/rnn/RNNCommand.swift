@@ -8,7 +8,7 @@ struct RNNCommand: ParsableCommand {
         commandName: "rnn",
         abstract: "Recurrent neural networks in Swift: RNN, LSTM and GRU, numerically identical to PyTorch.",
         version: rnnKitVersion,
-        subcommands: [InfoCommand.self],
+        subcommands: [InfoCommand.self, BenchCommand.self],
         defaultSubcommand: InfoCommand.self
     )
 }

@@ -106,6 +106,15 @@ import Testing
             #expect(abs(sum - y.reduce(0.0) { $0 + Double($1) }) <= 1e-6 * abs(sum))
             #expect(rnnkit_max_f32(x, x.count) == x.max()!)
             #expect(rnnkit_max_f32(x, 5) == x.prefix(5).max()!)
+            // NaN propagates through max and exp (a non-finite loss must stay visible).
+            for at in [0, 3, 37, 1000] {
+                var withNaN = x
+                withNaN[at] = .nan
+                #expect(rnnkit_max_f32(withNaN, withNaN.count).isNaN, "\(isa) max with NaN at \(at)")
+                var out = [Float](repeating: 0, count: x.count)
+                #expect(rnnkit_exp_shifted_f32(withNaN, &out, out.count, 0).isNaN)
+                #expect(out[at].isNaN && out[(at + 1) % out.count].isFinite)
+            }
         }
     }
 }

@@ -106,12 +106,7 @@ func softmaxCrossEntropy<Scalar: RNNScalar>(
         // One exp per logit: e_j = exp(x_j − m) goes into the gradient row, then is scaled.
         let maximum = rowMaximum(x, count: classes)
         let shiftedTarget = x[t] - maximum  // read before `g`, which may be `x`, is written
-        var total = 0.0
-        for j in 0..<classes {
-            let e = Scalar.exp(x[j] - maximum)
-            total += Double(e)
-            g?[j] = e
-        }
+        let total = expShiftedRow(x, into: g, count: classes, shift: maximum)
         sum -= Double(shiftedTarget - Scalar(Double.log(total)))
         guard let g else { continue }
         // softmax_j / C = e_j · 1/(C Σ e), the factor formed once in Double.

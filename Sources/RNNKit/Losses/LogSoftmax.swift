@@ -1,3 +1,4 @@
+import CRNNKernels
 // Log-softmax over the last dimension, the numerically stable way PyTorch computes it:
 //
 //   m = max_j x_j
@@ -57,9 +58,32 @@ func maxAndLogSumExp<Scalar: RNNScalar>(_ x: UnsafePointer<Scalar>, count: Int) 
 /// The largest of `count` values (`count` ≥ 1); NaN if any is NaN, so that it propagates.
 @inline(__always)
 func rowMaximum<Scalar: RNNScalar>(_ x: UnsafePointer<Scalar>, count: Int) -> Scalar {
+    if Scalar.self == Float.self {  // vectorised, NaN-propagating (CRNNKernels/pointwise.c)
+        return Scalar(rnnkit_max_f32(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), count))
+    }
     var maximum = x[0]
     for j in 1..<count where x[j] > maximum || x[j].isNaN {
         maximum = x[j]
     }
     return maximum
+}
+
+/// Σ_j exp(x_j − shift) accumulated in Double, writing each exp(x_j − shift) into `y` when
+/// given (`y` may be `x`). `Float` runs the vectorised kernel (≈1 ulp); `Double` uses libm.
+@inline(__always)
+func expShiftedRow<Scalar: RNNScalar>(
+    _ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>?, count: Int, shift: Scalar
+) -> Double {
+    if Scalar.self == Float.self, let y {
+        return rnnkit_exp_shifted_f32(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                                      UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self),
+                                      count, Float(shift))
+    }
+    var total = 0.0
+    for j in 0..<count {
+        let e = Scalar.exp(x[j] - shift)
+        total += Double(e)
+        y?[j] = e
+    }
+    return total
 }

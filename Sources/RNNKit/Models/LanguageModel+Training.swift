@@ -100,7 +100,8 @@ extension LanguageModel {
         let state = forwardLogits(inputs: inputs, steps: T, batch: B, initialState: initialState)
         let result = targets.withUnsafeBufferPointer { t in
             softmaxCrossEntropy(logits: logits.pointer, targets: t.baseAddress!, rows: T * B,
-                                classes: configuration.vocabularySize, ignoreIndex: -1, gradient: nil)
+                                classes: configuration.vocabularySize, ignoreIndex: -1,
+                                gradient: logits.pointer)  // in place: the logits are not needed again
         }
         return (Double(result.loss) * Double(result.count), result.count, state)
     }
