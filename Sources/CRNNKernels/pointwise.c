@@ -5,6 +5,7 @@
 // exp uses Cephes' range reduction and degree-6 polynomial (≈1 ulp); tanh uses Cephes' odd
 // polynomial for |x| < 0.625 and 1 − 2/(e^{2|x|} + 1) above; σ(x) = 1/(1 + e^{−x}).
 #include "rnnkit_pointwise.h"
+#include "isa.h"
 #include <stdatomic.h>
 #include <string.h>
 
@@ -208,7 +209,7 @@ POINTWISE_KERNELS(16, avx512, ATTR_AVX512)
 
 // MARK: - Dispatch
 
-enum { AUTO = 0, PORTABLE = 1, AVX2 = 2, AVX512 = 3 };
+enum { AUTO = RNNKIT_ISA_AUTO, PORTABLE = RNNKIT_ISA_PORTABLE, AVX2 = RNNKIT_ISA_AVX2, AVX512 = RNNKIT_ISA_AVX512 };
 static _Atomic int selected = -1;
 
 static int best_available(void) {
@@ -220,7 +221,8 @@ static int best_available(void) {
     return PORTABLE;
 }
 
-static int isa(void) {
+int rnnkit_selected_isa(void);
+int rnnkit_selected_isa(void) {
     int s = atomic_load_explicit(&selected, memory_order_relaxed);
     if (s < 0) {
         s = best_available();
@@ -230,7 +232,7 @@ static int isa(void) {
 }
 
 const char *rnnkit_pointwise_isa(void) {
-    switch (isa()) {
+    switch (rnnkit_selected_isa()) {
     case AVX512: return "avx512";
     case AVX2: return "avx2";
     default: return "portable";
@@ -246,7 +248,7 @@ const char *rnnkit_pointwise_force(int which) {
 
 #ifdef RNNKIT_X86
 #define DISPATCH(name, ...)                                                 \
-    switch (isa()) {                                                        \
+    switch (rnnkit_selected_isa()) {                                        \
     case AVX512: return name##_avx512(__VA_ARGS__);                         \
     case AVX2: return name##_avx2(__VA_ARGS__);                             \
     default: return name##_portable(__VA_ARGS__);                           \

@@ -75,4 +75,6 @@ static inline void crnn_spin_pause(void) {
 
 // The vectorised pointwise kernels of the recurrent cells and softmax.
 #include "rnnkit_pointwise.h"
+// The vectorised optimizer updates.
+#include "rnnkit_optimizers.h"
 #endif

@@ -70,7 +70,7 @@ public final class Adagrad<Scalar: RNNScalar>: Optimizer {
 /// fused multiply-add, `addcdiv` is θ + (−γₜ·g)/(√S + ε).
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
-func adagradStep<Scalar: RNNScalar>(
+func adagradStepReference<Scalar: RNNScalar>(
     values θ: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
     sum: UnsafeMutablePointer<Scalar>, count: Int, weightDecay: Scalar, epsilon: Scalar, negativeLR: Scalar
 ) {

@@ -87,7 +87,7 @@ public class Adam<Scalar: RNNScalar>: Optimizer {
 /// L2 decay (else 0).
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
-func adamStep<Scalar: RNNScalar>(
+func adamStepReference<Scalar: RNNScalar>(
     values θ: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
     m: UnsafeMutablePointer<Scalar>, v: UnsafeMutablePointer<Scalar>, count: Int,
     l2Decay: Scalar, decayFactor: Scalar, firstMomentWeight: Scalar, beta2: Scalar,

@@ -81,7 +81,7 @@ public final class RMSprop<Scalar: RNNScalar>: Optimizer {
 /// `lerp` and `add(…, alpha:)` are fused multiply-adds, `addcdiv` is θ + (−γ·g)/s.
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
-func rmspropStep<Scalar: RNNScalar>(
+func rmspropStepReference<Scalar: RNNScalar>(
     values θ: UnsafeMutablePointer<Scalar>, gradients g: UnsafePointer<Scalar>,
     squareAverage v: UnsafeMutablePointer<Scalar>, momentumBuffer b: UnsafeMutablePointer<Scalar>?,
     gradientAverage gAvg: UnsafeMutablePointer<Scalar>?, count: Int,
