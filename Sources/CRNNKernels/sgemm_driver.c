@@ -139,17 +139,9 @@ int crnn_sgemm_blocked(const crnn_sgemm_kernel *K, int trans_a, int trans_b,
     if (m == 0 || n == 0) return 0;
     if (k == 0 || alpha == 0.0f) { scale_c(m, n, beta, c, ldc); return 0; }
     const size_t MR = K->mr, NR = K->nr;
-#ifdef CK_TUNING
-    const char *e;
-    size_t kmc = (e = getenv("CK_MC")) ? (size_t)atoi(e) : K->mc;
-    size_t kkc = (e = getenv("CK_KC")) ? (size_t)atoi(e) : K->kc;
-    size_t knc = (e = getenv("CK_NC")) ? (size_t)atoi(e) : K->nc;
-#else
-    const size_t kmc = K->mc, kkc = K->kc, knc = K->nc;
-#endif
-    const size_t MC = even_block(m, kmc, MR), KC = even_block(k, kkc, 8);
-    const size_t NC = even_block(n, knc, NR);
-    const int pack_ahead = m > MC;
+    const size_t MC = even_block(m, K->mc, MR), KC = even_block(k, K->kc, 8);
+    const size_t NC = even_block(n, K->nc, NR);
+    const int pack_ahead = m > MC;  // B strips are reused by several A blocks
     float *abuf = workspace_floats(MC * KC + KC * (pack_ahead ? round_up(NC, NR) : NR));
     if (abuf == NULL) return -1;
     float *bbuf = abuf + MC * KC;  // B block (KC, NC) as strips, or one strip (KC, NR)
@@ -160,10 +152,9 @@ int crnn_sgemm_blocked(const crnn_sgemm_kernel *K, int trans_a, int trans_b,
             const size_t kc = min_size(KC, k - pc);
             const float beta_block = pc == 0 ? beta : 1.0f;
             const float *bblock = trans_b ? b + jc * ldb + pc : b + pc * ldb + jc;  // op(B)(pc, jc)
-            const size_t strip_step = trans_b ? NR * ldb : NR;  // from one strip of op(B) to the next
             if (pack_ahead) {
                 for (size_t jr = 0; jr < nc; jr += NR)
-                    pack_b_strip(K, trans_b, bblock + jr / NR * strip_step, ldb, kc,
+                    pack_b_strip(K, trans_b, bblock + (trans_b ? jr * ldb : jr), ldb, kc,
                                  min_size(NR, nc - jr), bbuf + jr * kc);
             }
             for (size_t ic = 0; ic < m; ic += MC) {
@@ -174,7 +165,7 @@ int crnn_sgemm_blocked(const crnn_sgemm_kernel *K, int trans_a, int trans_b,
                     const float *strip = bbuf + jr * kc;
                     if (!pack_ahead) {
                         strip = bbuf;
-                        pack_b_strip(K, trans_b, bblock + jr / NR * strip_step, ldb, kc, nr, bbuf);
+                        pack_b_strip(K, trans_b, bblock + (trans_b ? jr * ldb : jr), ldb, kc, nr, bbuf);
                     }
                     float *ctile = c + ic * ldc + jc + jr;
                     for (size_t ir = 0; ir < mc; ir += MR)

@@ -45,6 +45,9 @@ int crnn_sgemm(crnn_kernel_id kernel, int trans_a, int trans_b,
 /// Starts a detached thread that runs body(context). Returns 0, or an errno value.
 int crnn_thread_start(void (*body)(void *context), void *context);
 
+/// The processors this process may run on (its affinity mask on Linux), at least 1.
+int crnn_processor_count(void);
+
 // Sequentially consistent atomics on a word, for RNNKit's thread pool (Swift's own atomics
 // need macOS 15).
 

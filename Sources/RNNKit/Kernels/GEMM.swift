@@ -28,8 +28,9 @@ func gemm<Scalar: RNNScalar>(
     }
 }
 
-/// The work below which a product stays on one thread: waking a second thread and sharing
-/// the packing costs several microseconds, about 2 % of 16 MFLOP at 200 GFLOP/s.
+/// The work per thread below which a product gains nothing from more threads. 16 MFLOP take
+/// 100–200 µs on one core; a worker that is awake joins in about a microsecond, one that has
+/// gone to sleep in 5–50 µs (more on a busy VM), and each piece repacks part of an operand.
 let gemmFlopsPerThread = 16_000_000
 
 /// Single-precision C = alpha·op(A)·op(B) + beta·C on `kernel`, using up to `maxThreads`
