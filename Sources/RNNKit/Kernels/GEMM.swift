@@ -50,7 +50,7 @@ func sgemm(
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative dimension \(m)×\(k)×\(n)")
-    precondition(lda >= max(1, transA ? m : k) && ldb >= max(1, transB ? k : n) && ldc >= max(1, n),
+    precondition(lda >= (transA ? m : k) && ldb >= (transB ? k : n) && ldc >= n,
                  "gemm: leading dimension shorter than a row")
     let flops = 2 * m * n * k
     let threadLimit = maxThreads ?? (flops >= 2 * flopsPerThread ? Compute.threadCount : 1)

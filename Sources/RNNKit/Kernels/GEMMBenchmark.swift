@@ -82,16 +82,19 @@ public enum GEMMBenchmark {
             }
             return found
         } ?? GEMMKernel.best
+        let (m, k, n) = (shape.m, shape.k, shape.n)
         var generator = SeededGenerator(seed: 42)
+        var buffers: [UnsafeMutableRawPointer] = []
+        defer { buffers.forEach { $0.deallocate() } }
         func matrix(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
-                .bindMemory(to: Float.self, capacity: count)
+            buffers.append(.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64))
+            let p = buffers.last!.bindMemory(to: Float.self, capacity: count)
             for i in 0..<count { p[i] = Float.random(in: -1...1, using: &generator) }
             return p
         }
-        let (m, k, n) = (shape.m, shape.k, shape.n)
-        let a = matrix(m * k), b = matrix(k * n), c = matrix(m * n)  // A (M, K) or (K, M); B (K, N) or (N, K); C (M, N)
-        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        let a = matrix(m * k)  // (M, K), or (K, M) when transA
+        let b = matrix(k * n)  // (K, N), or (N, K) when transB
+        let c = matrix(m * n)  // (M, N)
         func run() {
             sgemm(kernel: chosen, maxThreads: threads, transA: shape.transA, transB: shape.transB,
                   m: m, n: n, k: k, alpha: 1, a: a, lda: shape.transA ? m : k,
