@@ -134,6 +134,35 @@ private struct Case: CustomStringConvertible {
         }
     }
 
+    /// Products with a prepacked B match the reference for every kernel, transpose and K
+    /// blocking, also when split over threads (pieces of columns start inside the packed B).
+    @Test(arguments: GEMMKernel.supported)
+    func prepackedMatchesReference(kernel: GEMMKernel) {
+        let shapes = [(1, 1, 1), (7, 13, 11), (13, 40, 270), (197, 40, 20), (20, 300, 30)]
+        for (s, (m, n, k)) in shapes.enumerated() {
+            for (t, (transA, transB)) in [(false, false), (false, true), (true, false), (true, true)].enumerated() {
+                let (alpha, beta): (Float, Float) = (s + t) % 2 == 0 ? (1, 0) : (-0.5, 0.25)
+                Case(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta, padding: 2)
+                    .check { a, lda, b, ldb, c, ldc in
+                        let packed = GEMMPackedB<Float>(k: k, n: n, kernel: kernel)
+                        packed.pack(transB: transB, b: b, ldb: ldb)
+                        gemm(transA: transA, m: m, alpha: alpha, a: a, lda: lda, packedB: packed,
+                             beta: beta, c: c, ldc: ldc, maxThreads: 2, flopsPerThread: 20_000)
+                    }
+            }
+        }
+    }
+
+    @Test func prepackedDoubleUsesTheReference() {
+        let b: [Double] = [1, 2, 3, 4, 5, 6]  // Bᵀ stored (N, K) = (2, 3)
+        let packed = GEMMPackedB<Double>(k: 3, n: 2)
+        packed.pack(transB: true, b: b, ldb: 3)
+        let a: [Double] = [1, 0, 1, 0, 1, 0]  // (2, 3)
+        var c = [Double](repeating: .nan, count: 4)  // (2, 2)
+        gemm(transA: false, m: 2, alpha: 1, a: a, lda: 3, packedB: packed, beta: 0, c: &c, ldc: 2)
+        #expect(c == [4, 10, 2, 5])
+    }
+
     /// The generic entry point: Float takes the fast path, Double the reference.
     @Test func genericEntryPoint() {
         Case(m: 9, n: 40, k: 33, transB: true, beta: 0).check { a, lda, b, ldb, c, ldc in

@@ -36,7 +36,8 @@ public enum GEMMBenchmark {
         public var shape: Shape
         /// The thread limit asked for; products below 16 MFLOP per thread use fewer.
         public var threads: Int
-        /// The micro-kernel, as `ComputeInfo.kernelDescription` names it.
+        /// The micro-kernel, as `ComputeInfo.kernelDescription` names it, and ", B prepacked"
+        /// when B was packed ahead.
         public var kernel: String
         /// The median over the samples, in GFLOP/s.
         public var gflops: Double
@@ -69,10 +70,14 @@ public enum GEMMBenchmark {
     public static var kernels: [String] { GEMMKernel.supported.map(\.name) }
 
     /// Times `shape` with at most `threads` threads (and at most `Compute.threadCount`).
-    /// - Parameter kernel: one of `kernels`; nil for the one `gemm` uses.
+    /// - Parameters:
+    ///   - kernel: one of `kernels`; nil for the one `gemm` uses.
+    ///   - prepackedB: pack op(B) once, outside the timing, as a recurrent layer can for
+    ///     W_hh over all time steps; the products then skip packing B.
     /// - Throws: `RNNKitError` for an unknown or unsupported kernel or a non-positive size.
     public static func measure(_ shape: Shape, threads: Int, kernel: String? = nil,
-                               samples: Int = 7, minimumSeconds: Double = 0.02) throws -> Measurement {
+                               prepackedB: Bool = false, samples: Int = 7,
+                               minimumSeconds: Double = 0.02) throws -> Measurement {
         guard shape.m > 0, shape.k > 0, shape.n > 0, threads > 0, samples > 0 else {
             throw RNNKitError("GEMM benchmark: sizes, threads and samples must be positive, got \(shape)")
         }
@@ -95,10 +100,17 @@ public enum GEMMBenchmark {
         let a = matrix(m * k)  // (M, K), or (K, M) when transA
         let b = matrix(k * n)  // (K, N), or (N, K) when transB
         let c = matrix(m * n)  // (M, N)
+        let packed = prepackedB ? GEMMPackedB<Float>(k: k, n: n, kernel: chosen) : nil
+        packed?.pack(transB: shape.transB, b: b, ldb: shape.transB ? k : n)
         func run() {
-            sgemm(kernel: chosen, maxThreads: threads, transA: shape.transA, transB: shape.transB,
-                  m: m, n: n, k: k, alpha: 1, a: a, lda: shape.transA ? m : k,
-                  b: b, ldb: shape.transB ? k : n, beta: 0, c: c, ldc: n)
+            if let packed {
+                gemm(transA: shape.transA, m: m, alpha: 1, a: a, lda: shape.transA ? m : k,
+                     packedB: packed, beta: 0, c: c, ldc: n, maxThreads: threads)
+            } else {
+                sgemm(kernel: chosen, maxThreads: threads, transA: shape.transA, transB: shape.transB,
+                      m: m, n: n, k: k, alpha: 1, a: a, lda: shape.transA ? m : k,
+                      b: b, ldb: shape.transB ? k : n, beta: 0, c: c, ldc: n)
+            }
         }
         run()
         let clock = ContinuousClock()
@@ -116,7 +128,7 @@ public enum GEMMBenchmark {
             rates.append(shape.flops * Double(repeats) / elapsed / 1e9)
         }
         rates.sort()
-        return Measurement(shape: shape, threads: threads, kernel: chosen.name,
+        return Measurement(shape: shape, threads: threads, kernel: chosen.name + (prepackedB ? ", B prepacked" : ""),
                            gflops: rates[rates.count / 2], range: rates[0]...rates[rates.count - 1])
     }
 }
