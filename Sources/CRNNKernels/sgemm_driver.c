@@ -223,23 +223,26 @@ void crnn_blocked_pack_b(const crnn_sgemm_kernel *K, int trans_b, size_t k, size
 }
 
 int crnn_blocked_prepacked(const crnn_sgemm_kernel *K, int trans_a, size_t m, size_t n,
-                                 size_t k, float alpha, const float *a, size_t lda,
-                                 const float *packed_b, size_t packed_n, size_t j0,
-                                 float beta, float *c, size_t ldc) {
+                           size_t k, float alpha, const float *a, size_t lda,
+                           const float *packed_b, size_t packed_n, size_t j0,
+                           float beta, float *c, size_t ldc) {
     if (m == 0 || n == 0) return 0;
     if (k == 0 || alpha == 0.0f) { scale_c(m, n, beta, c, ldc); return 0; }
     const size_t MC = even_block(m, K->mc, K->mr), KC = even_block(k, K->kc, 8);
-    const size_t npad = round_up(packed_n, K->nr);
+    const size_t NC = even_block(n, K->nc, K->nr), npad = round_up(packed_n, K->nr);
     float *abuf = workspace_floats(MC * KC);
     if (abuf == NULL) return -1;
-    for (size_t pc = 0; pc < k; pc += KC) {
-        const size_t kc = min_size(KC, k - pc);
-        const strip_source source = {packed_b + pc * npad + j0 * kc, NULL, 0, 0, NULL};
-        for (size_t ic = 0; ic < m; ic += MC) {
-            const size_t mc = min_size(MC, m - ic);
-            pack_a_block(K, trans_a, a, lda, ic, pc, mc, kc, abuf);
-            multiply_block(K, mc, n, kc, abuf, &source, alpha, pc == 0 ? beta : 1.0f,
-                           c + ic * ldc, ldc);
+    for (size_t jc = 0; jc < n; jc += NC) {
+        const size_t nc = min_size(NC, n - jc);
+        for (size_t pc = 0; pc < k; pc += KC) {
+            const size_t kc = min_size(KC, k - pc);
+            const strip_source source = {packed_b + pc * npad + (j0 + jc) * kc, NULL, 0, 0, NULL};
+            for (size_t ic = 0; ic < m; ic += MC) {
+                const size_t mc = min_size(MC, m - ic);
+                pack_a_block(K, trans_a, a, lda, ic, pc, mc, kc, abuf);
+                multiply_block(K, mc, nc, kc, abuf, &source, alpha, pc == 0 ? beta : 1.0f,
+                               c + ic * ldc + jc, ldc);
+            }
         }
     }
     return 0;

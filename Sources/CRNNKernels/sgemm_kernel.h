@@ -56,8 +56,8 @@ void crnn_blocked_pack_b(const crnn_sgemm_kernel *K, int trans_b, size_t k, size
 
 /// C (m, n) = alpha·op(A)·B[:, j0 ..< j0 + n] + beta·C, B prepacked (k, packed_n), j0 % NR == 0.
 int crnn_blocked_prepacked(const crnn_sgemm_kernel *K, int trans_a, size_t m, size_t n,
-                                 size_t k, float alpha, const float *a, size_t lda,
-                                 const float *packed_b, size_t packed_n, size_t j0,
-                                 float beta, float *c, size_t ldc);
+                           size_t k, float alpha, const float *a, size_t lda,
+                           const float *packed_b, size_t packed_n, size_t j0,
+                           float beta, float *c, size_t ldc);
 
 #endif
