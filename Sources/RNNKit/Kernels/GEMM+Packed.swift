@@ -7,8 +7,9 @@ import CRNNKernels
 /// different A: the recurrent product h_{t-1}·W_hhᵀ uses the same W_hh at all T time steps.
 ///
 /// A plain product packs op(B) on every call; for a batch of 20 that is about a fifth of its
-/// time, and more when B is transposed. Call `pack` again whenever B changes (after an
-/// optimizer step). `Float` packs for the fast kernel; `Double` keeps a plain copy of op(B)
+/// time, and more when B is transposed. Use it for small M (a batch of rows): for M in the
+/// hundreds the plain product measured faster. Call `pack` again whenever B changes (after
+/// an optimizer step). `Float` packs for the fast kernel; `Double` keeps a plain copy of op(B)
 /// for the reference kernel.
 final class GEMMPackedB<Scalar: RNNScalar> {
     /// Rows of op(B).
