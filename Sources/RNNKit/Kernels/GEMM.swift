@@ -62,8 +62,8 @@ func sgemm(
 /// Runs `block(rows, columns)` over pieces that tile C (m, n), in parallel when the product
 /// has at least `flopsPerThread` per thread for two threads or more.
 ///
-/// C is cut along M when M > N (each piece then packs all of op(B)) and along N otherwise
-/// (each piece packs all of op(A)), so the repeated packing is the smaller one. There is one
+/// C is cut along M when M > N (each piece of a plain product then packs all of op(B)) and
+/// along N otherwise (each piece packs all of op(A)), so the repeated packing is the smaller. There is one
 /// piece per thread, and up to four per thread while pieces stay at least 512 long (so that
 /// repacking costs under about 5 %): threads that the machine slows down take fewer pieces.
 /// Pieces start at multiples of 48 rows or 64 columns: whole register tiles of every kernel.
