@@ -61,16 +61,34 @@ const char *crnn_kernel_name(crnn_kernel_id kernel) {
     }
 }
 
+/// The blocked-driver table of a supported kernel; NULL for Accelerate or an unsupported one.
+static const crnn_sgemm_kernel *kernel_table(crnn_kernel_id kernel) {
+    if (!crnn_kernel_supported(kernel)) return NULL;
+    switch (kernel) {
+#if defined(__x86_64__)
+    case CRNN_KERNEL_AVX512: return &crnn_sgemm_avx512;
+    case CRNN_KERNEL_AVX2: return &crnn_sgemm_avx2;
+#endif
+    case CRNN_KERNEL_PORTABLE: return &crnn_sgemm_portable;
+    default: return NULL;
+    }
+}
+
 #if defined(__APPLE__)
-static void sgemm_accelerate(int trans_a, int trans_b, size_t m, size_t n, size_t k,
-                             float alpha, const float *a, size_t lda, const float *b, size_t ldb,
-                             float beta, float *c, size_t ldc) {
+// Accelerate computes the products itself; a "prepacked" B is op(B) copied as (k, n).
+static int sgemm_accelerate(int trans_a, int trans_b, size_t m, size_t n, size_t k,
+                            float alpha, const float *a, size_t lda, const float *b, size_t ldb,
+                            float beta, float *c, size_t ldc) {
+    if (m == 0 || n == 0 || k == 0 || alpha == 0.0f)  // cblas would reject lda = 0
+        return crnn_sgemm_blocked(&crnn_sgemm_portable, trans_a, trans_b, m, n, k, alpha,
+                                  a, lda, b, ldb, beta, c, ldc);
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wdeprecated-declarations"
     cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                 trans_b ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
                 alpha, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
 #pragma clang diagnostic pop
+    return 0;
 }
 #endif
 
@@ -79,26 +97,46 @@ int crnn_sgemm(crnn_kernel_id kernel, int trans_a, int trans_b,
                float alpha, const float *a, size_t lda,
                const float *b, size_t ldb,
                float beta, float *c, size_t ldc) {
-    if (!crnn_kernel_supported(kernel)) return -1;
-    switch (kernel) {
 #if defined(__APPLE__)
-    case CRNN_KERNEL_ACCELERATE:
-        if (m == 0 || n == 0 || k == 0 || alpha == 0.0f)  // cblas would reject lda = 0
-            return crnn_sgemm_blocked(&crnn_sgemm_portable, trans_a, trans_b, m, n, k, alpha,
-                                      a, lda, b, ldb, beta, c, ldc);
-        sgemm_accelerate(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (kernel == CRNN_KERNEL_ACCELERATE)
+        return sgemm_accelerate(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+#endif
+    const crnn_sgemm_kernel *K = kernel_table(kernel);
+    if (K == NULL) return -1;
+    return crnn_sgemm_blocked(K, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+size_t crnn_sgemm_packed_b_count(crnn_kernel_id kernel, size_t k, size_t n) {
+    const crnn_sgemm_kernel *K = kernel_table(kernel);
+    return K ? crnn_blocked_packed_b_count(K, k, n) : k * n;
+}
+
+int crnn_sgemm_pack_b(crnn_kernel_id kernel, int trans_b, size_t k, size_t n,
+                      const float *b, size_t ldb, float *dest) {
+#if defined(__APPLE__)
+    if (kernel == CRNN_KERNEL_ACCELERATE) {
+        for (size_t p = 0; p < k; p++)
+            for (size_t j = 0; j < n; j++) dest[p * n + j] = trans_b ? b[j * ldb + p] : b[p * ldb + j];
         return 0;
-#endif
-#if defined(__x86_64__)
-    case CRNN_KERNEL_AVX512:
-        return crnn_sgemm_blocked(&crnn_sgemm_avx512, trans_a, trans_b, m, n, k, alpha,
-                                  a, lda, b, ldb, beta, c, ldc);
-    case CRNN_KERNEL_AVX2:
-        return crnn_sgemm_blocked(&crnn_sgemm_avx2, trans_a, trans_b, m, n, k, alpha,
-                                  a, lda, b, ldb, beta, c, ldc);
-#endif
-    default:
-        return crnn_sgemm_blocked(&crnn_sgemm_portable, trans_a, trans_b, m, n, k, alpha,
-                                  a, lda, b, ldb, beta, c, ldc);
     }
+#endif
+    const crnn_sgemm_kernel *K = kernel_table(kernel);
+    if (K == NULL) return -1;
+    crnn_blocked_pack_b(K, trans_b, k, n, b, ldb, dest);
+    return 0;
+}
+
+int crnn_sgemm_prepacked(crnn_kernel_id kernel, int trans_a, size_t m, size_t n, size_t k,
+                         float alpha, const float *a, size_t lda,
+                         const float *packed_b, size_t packed_n, size_t j0,
+                         float beta, float *c, size_t ldc) {
+#if defined(__APPLE__)
+    if (kernel == CRNN_KERNEL_ACCELERATE)
+        return sgemm_accelerate(trans_a, 0, m, n, k, alpha, a, lda, packed_b + j0, packed_n,
+                                beta, c, ldc);
+#endif
+    const crnn_sgemm_kernel *K = kernel_table(kernel);
+    if (K == NULL || j0 % K->nr != 0) return -1;
+    return crnn_blocked_prepacked(K, trans_a, m, n, k, alpha, a, lda, packed_b, packed_n, j0,
+                                  beta, c, ldc);
 }

@@ -10,6 +10,11 @@
 
 enum { MR = 6, NR = 16 };
 
+/// A mask of the first `count` (clamped to 0...8) lanes.
+AVX2_INLINE __m256i lanes(int count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
 /// The K loop and the store for a tile of `rows` rows (a constant after inlining).
 AVX2_INLINE void tile_rows(const size_t rows, size_t kc, const float *a,
                            const float *b, float *c, size_t ldc,
@@ -53,9 +58,7 @@ AVX2_INLINE void tile_rows(const size_t rows, size_t kc, const float *a,
 AVX2 static void tile_avx2(size_t kc, const float *a, const float *b,
                            float *c, size_t ldc, size_t mr, size_t nr,
                            float alpha, float beta) {
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const __m256i mask0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)nr), lane);
-    const __m256i mask1 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)nr - 8), lane);
+    const __m256i mask0 = lanes((int)nr), mask1 = lanes((int)nr - 8);
 #define ROWS(n) case n: tile_rows(n, kc, a, b, c, ldc, mask0, mask1, alpha, beta); break;
     switch (mr) {
         ROWS(6) ROWS(5) ROWS(4) ROWS(3) ROWS(2) ROWS(1)
@@ -66,9 +69,7 @@ AVX2 static void tile_avx2(size_t kc, const float *a, const float *b,
 
 /// Packs a strip of B (kc, nr ≤ 16) into (kc, 16), zero-padded.
 AVX2 static void pack_b_avx2(size_t kc, size_t nr, const float *src, size_t ld, float *dest) {
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const __m256i mask0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)nr), lane);
-    const __m256i mask1 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)nr - 8), lane);
+    const __m256i mask0 = lanes((int)nr), mask1 = lanes((int)nr - 8);
     for (size_t p = 0; p < kc; p++, src += ld, dest += NR) {
         _mm256_storeu_ps(dest, _mm256_maskload_ps(src, mask0));
         _mm256_storeu_ps(dest + 8, _mm256_maskload_ps(src + 8, mask1));

@@ -14,6 +14,11 @@
 
 enum { MR = 12, NR = 32 };
 
+/// A mask of the first min(count, 16) lanes.
+static inline __mmask16 lanes(size_t count) {
+    return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1);
+}
+
 /// The K loop and the store for a tile of `rows` rows (a constant after inlining).
 AVX512_INLINE void tile_rows(const size_t rows, size_t kc, const float *a,
                              const float *b, float *c, size_t ldc,
@@ -57,9 +62,7 @@ AVX512_INLINE void tile_rows(const size_t rows, size_t kc, const float *a,
 AVX512 static void tile_avx512(size_t kc, const float *a, const float *b,
                                float *c, size_t ldc, size_t mr, size_t nr,
                                float alpha, float beta) {
-    const __mmask16 mask0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
-    const __mmask16 mask1 = nr >= 32 ? (__mmask16)0xFFFF
-                          : nr <= 16 ? (__mmask16)0 : (__mmask16)((1u << (nr - 16)) - 1);
+    const __mmask16 mask0 = lanes(nr), mask1 = lanes(nr > 16 ? nr - 16 : 0);
 #define ROWS(n) case n: tile_rows(n, kc, a, b, c, ldc, mask0, mask1, alpha, beta); break;
     switch (mr) {
         ROWS(12) ROWS(11) ROWS(10) ROWS(9) ROWS(8) ROWS(7)
@@ -71,14 +74,8 @@ AVX512 static void tile_avx512(size_t kc, const float *a, const float *b,
 
 /// Packs a strip of B (kc, nr ≤ 32) into (kc, 32), zero-padded.
 AVX512 static void pack_b_avx512(size_t kc, size_t nr, const float *src, size_t ld, float *dest) {
-    const __mmask16 mask0 = nr >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nr) - 1);
-    const __mmask16 mask1 = nr >= 32 ? (__mmask16)0xFFFF
-                          : nr <= 16 ? (__mmask16)0 : (__mmask16)((1u << (nr - 16)) - 1);
+    const __mmask16 mask0 = lanes(nr), mask1 = lanes(nr > 16 ? nr - 16 : 0);
     for (size_t p = 0; p < kc; p++, src += ld, dest += NR) {
-#ifdef PFD
-        _mm_prefetch((const char *)(src + PFD * ld), _MM_HINT_T0);
-        _mm_prefetch((const char *)(src + PFD * ld + 31), _MM_HINT_T0);
-#endif
         _mm512_storeu_ps(dest, _mm512_maskz_loadu_ps(mask0, src));
         _mm512_storeu_ps(dest + 16, _mm512_maskz_loadu_ps(mask1, src + 16));
     }

@@ -132,6 +132,39 @@ static size_t even_block(size_t total, size_t block, size_t unit) {
     return min_size(block, round_up((total + count - 1) / count, unit));
 }
 
+/// Where the B strips of one K block come from: `packed` strips (kc, NR) one after another,
+/// or, when `packed` is NULL, op(B) itself, each strip packed into `buffer` just before use.
+typedef struct strip_source {
+    const float *packed;
+    const float *b;  // &op(B)(pc, j0)
+    size_t ldb;
+    int trans;
+    float *buffer;   // one strip (kc, NR)
+} strip_source;
+
+/// C block (mc, nc) = alpha · A block (packed, mc × kc) · B strips (kc, nc) + beta · C block.
+static void multiply_block(const crnn_sgemm_kernel *K, size_t mc, size_t nc, size_t kc,
+                           const float *apacked, const strip_source *source, float alpha,
+                           float beta, float *c, size_t ldc) {
+    const size_t MR = K->mr, NR = K->nr;
+    for (size_t jr = 0; jr < nc; jr += NR) {
+        const size_t nr = min_size(NR, nc - jr);
+        const float *strip = source->packed ? source->packed + jr * kc : source->buffer;
+        if (!source->packed)
+            pack_b_strip(K, source->trans, source->b + (source->trans ? jr * source->ldb : jr),
+                         source->ldb, kc, nr, source->buffer);
+        for (size_t ir = 0; ir < mc; ir += MR)
+            K->tile(kc, apacked + ir * kc, strip, c + ir * ldc + jr, ldc, min_size(MR, mc - ir),
+                    nr, alpha, beta);
+    }
+}
+
+/// Packs op(A) (mc, kc) at (ic, pc).
+static void pack_a_block(const crnn_sgemm_kernel *K, int trans_a, const float *a, size_t lda,
+                         size_t ic, size_t pc, size_t mc, size_t kc, float *dest) {
+    pack_a(trans_a, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, mc, kc, K->mr, dest);
+}
+
 int crnn_sgemm_blocked(const crnn_sgemm_kernel *K, int trans_a, int trans_b,
                        size_t m, size_t n, size_t k, float alpha,
                        const float *a, size_t lda, const float *b, size_t ldb,
@@ -139,17 +172,9 @@ int crnn_sgemm_blocked(const crnn_sgemm_kernel *K, int trans_a, int trans_b,
     if (m == 0 || n == 0) return 0;
     if (k == 0 || alpha == 0.0f) { scale_c(m, n, beta, c, ldc); return 0; }
     const size_t MR = K->mr, NR = K->nr;
-#ifdef CK_TUNING
-    const char *e;
-    size_t kmc = (e = getenv("CK_MC")) ? (size_t)atoi(e) : K->mc;
-    size_t kkc = (e = getenv("CK_KC")) ? (size_t)atoi(e) : K->kc;
-    size_t knc = (e = getenv("CK_NC")) ? (size_t)atoi(e) : K->nc;
-#else
-    const size_t kmc = K->mc, kkc = K->kc, knc = K->nc;
-#endif
-    const size_t MC = even_block(m, kmc, MR), KC = even_block(k, kkc, 8);
-    const size_t NC = even_block(n, knc, NR);
-    const int pack_ahead = m > MC;
+    const size_t MC = even_block(m, K->mc, MR), KC = even_block(k, K->kc, 8);
+    const size_t NC = even_block(n, K->nc, NR);
+    const int pack_ahead = m > MC;  // B strips are reused by several A blocks
     float *abuf = workspace_floats(MC * KC + KC * (pack_ahead ? round_up(NC, NR) : NR));
     if (abuf == NULL) return -1;
     float *bbuf = abuf + MC * KC;  // B block (KC, NC) as strips, or one strip (KC, NR)
@@ -158,29 +183,65 @@ int crnn_sgemm_blocked(const crnn_sgemm_kernel *K, int trans_a, int trans_b,
         const size_t nc = min_size(NC, n - jc);
         for (size_t pc = 0; pc < k; pc += KC) {
             const size_t kc = min_size(KC, k - pc);
-            const float beta_block = pc == 0 ? beta : 1.0f;
             const float *bblock = trans_b ? b + jc * ldb + pc : b + pc * ldb + jc;  // op(B)(pc, jc)
-            const size_t strip_step = trans_b ? NR * ldb : NR;  // from one strip of op(B) to the next
+            const strip_source source = {pack_ahead ? bbuf : NULL, bblock, ldb, trans_b, bbuf};
             if (pack_ahead) {
                 for (size_t jr = 0; jr < nc; jr += NR)
-                    pack_b_strip(K, trans_b, bblock + jr / NR * strip_step, ldb, kc,
+                    pack_b_strip(K, trans_b, bblock + (trans_b ? jr * ldb : jr), ldb, kc,
                                  min_size(NR, nc - jr), bbuf + jr * kc);
             }
             for (size_t ic = 0; ic < m; ic += MC) {
                 const size_t mc = min_size(MC, m - ic);
-                pack_a(trans_a, trans_a ? a + pc * lda + ic : a + ic * lda + pc, lda, mc, kc, MR, abuf);
-                for (size_t jr = 0; jr < nc; jr += NR) {
-                    const size_t nr = min_size(NR, nc - jr);
-                    const float *strip = bbuf + jr * kc;
-                    if (!pack_ahead) {
-                        strip = bbuf;
-                        pack_b_strip(K, trans_b, bblock + jr / NR * strip_step, ldb, kc, nr, bbuf);
-                    }
-                    float *ctile = c + ic * ldc + jc + jr;
-                    for (size_t ir = 0; ir < mc; ir += MR)
-                        K->tile(kc, abuf + ir * kc, strip, ctile + ir * ldc, ldc,
-                                min_size(MR, mc - ir), nr, alpha, beta_block);
-                }
+                pack_a_block(K, trans_a, a, lda, ic, pc, mc, kc, abuf);
+                multiply_block(K, mc, nc, kc, abuf, &source, alpha, pc == 0 ? beta : 1.0f,
+                               c + ic * ldc + jc, ldc);
+            }
+        }
+    }
+    return 0;
+}
+
+// MARK: - Prepacked B
+
+// A prepacked op(B) (k, n) holds, for each K block pc (as the driver cuts K), the strips
+// (kc, NR) of all columns one after another: strip jr of block pc starts at
+// pc·round_up(n, NR) + jr·kc.
+
+size_t crnn_blocked_packed_b_count(const crnn_sgemm_kernel *K, size_t k, size_t n) {
+    return round_up(n, K->nr) * k;
+}
+
+void crnn_blocked_pack_b(const crnn_sgemm_kernel *K, int trans_b, size_t k, size_t n,
+                               const float *b, size_t ldb, float *dest) {
+    const size_t NR = K->nr, KC = even_block(k, K->kc, 8), npad = round_up(n, NR);
+    for (size_t pc = 0; pc < k; pc += KC) {
+        const size_t kc = min_size(KC, k - pc);
+        for (size_t jr = 0; jr < n; jr += NR)
+            pack_b_strip(K, trans_b, trans_b ? b + jr * ldb + pc : b + pc * ldb + jr, ldb, kc,
+                         min_size(NR, n - jr), dest + pc * npad + jr * kc);
+    }
+}
+
+int crnn_blocked_prepacked(const crnn_sgemm_kernel *K, int trans_a, size_t m, size_t n,
+                           size_t k, float alpha, const float *a, size_t lda,
+                           const float *packed_b, size_t packed_n, size_t j0,
+                           float beta, float *c, size_t ldc) {
+    if (m == 0 || n == 0) return 0;
+    if (k == 0 || alpha == 0.0f) { scale_c(m, n, beta, c, ldc); return 0; }
+    const size_t MC = even_block(m, K->mc, K->mr), KC = even_block(k, K->kc, 8);
+    const size_t NC = even_block(n, K->nc, K->nr), npad = round_up(packed_n, K->nr);
+    float *abuf = workspace_floats(MC * KC);
+    if (abuf == NULL) return -1;
+    for (size_t jc = 0; jc < n; jc += NC) {
+        const size_t nc = min_size(NC, n - jc);
+        for (size_t pc = 0; pc < k; pc += KC) {
+            const size_t kc = min_size(KC, k - pc);
+            const strip_source source = {packed_b + pc * npad + (j0 + jc) * kc, NULL, 0, 0, NULL};
+            for (size_t ic = 0; ic < m; ic += MC) {
+                const size_t mc = min_size(MC, m - ic);
+                pack_a_block(K, trans_a, a, lda, ic, pc, mc, kc, abuf);
+                multiply_block(K, mc, nc, kc, abuf, &source, alpha, pc == 0 ? beta : 1.0f,
+                               c + ic * ldc + jc, ldc);
             }
         }
     }

@@ -47,4 +47,17 @@ int crnn_sgemm_blocked(const crnn_sgemm_kernel *K, int trans_a, int trans_b,
                        const float *a, size_t lda, const float *b, size_t ldb,
                        float beta, float *c, size_t ldc);
 
+/// Floats that a prepacked op(B) (k, n) takes for kernel K.
+size_t crnn_blocked_packed_b_count(const crnn_sgemm_kernel *K, size_t k, size_t n);
+
+/// Packs op(B) (k, n) into `dest` for crnn_blocked_prepacked.
+void crnn_blocked_pack_b(const crnn_sgemm_kernel *K, int trans_b, size_t k, size_t n,
+                               const float *b, size_t ldb, float *dest);
+
+/// C (m, n) = alpha·op(A)·B[:, j0 ..< j0 + n] + beta·C, B prepacked (k, packed_n), j0 % NR == 0.
+int crnn_blocked_prepacked(const crnn_sgemm_kernel *K, int trans_a, size_t m, size_t n,
+                           size_t k, float alpha, const float *a, size_t lda,
+                           const float *packed_b, size_t packed_n, size_t j0,
+                           float beta, float *c, size_t ldc);
+
 #endif

@@ -1,10 +1,15 @@
 // Detached threads for RNNKit's thread pool: one C signature on every platform, where
-// pthread_create's Swift import differs between Glibc and Darwin.
+// pthread_create's Swift import differs between Glibc and Darwin; and the processor count.
+#if defined(__linux__)
+#define _GNU_SOURCE  // sched_getaffinity, CPU_COUNT
+#include <sched.h>
+#endif
 #include "CRNNKernels.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 typedef struct thread_start { void (*body)(void *); void *context; } thread_start;
 
@@ -30,4 +35,13 @@ int crnn_thread_start(void (*body)(void *context), void *context) {
     }
     if (error != 0) free(start);
     return error;
+}
+
+int crnn_processor_count(void) {
+#if defined(__linux__)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+#endif
+    const long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? (int)online : 1;
 }

@@ -83,10 +83,12 @@ private struct Case: CustomStringConvertible {
 
 @Suite struct GEMMTests {
     /// Sizes around the register tiles (12×32, 6×16, 6×8), primes, and ones that cross the
-    /// cache blocks (K > 256: two K blocks; M > 192: B packed ahead for several A blocks).
+    /// cache blocks (K > 256: two K blocks; M > 192: B packed ahead for several A blocks;
+    /// N > 4096: two N blocks).
     private static let shapes: [(m: Int, n: Int, k: Int)] = [
         (1, 1, 1), (2, 3, 5), (7, 13, 11), (12, 32, 8), (13, 33, 17), (6, 16, 1), (5, 7, 64),
         (37, 65, 29), (3, 59, 7), (11, 29, 40), (13, 40, 270), (197, 40, 20), (20, 200, 24),
+        (2, 4200, 3),
     ]
 
     /// Every shape in all four transpose combinations; the (alpha, beta, padding) triples
@@ -132,6 +134,36 @@ private struct Case: CustomStringConvertible {
                           beta: 0.5, c: c, ldc: ldc)
                 }
         }
+    }
+
+    /// Products with a prepacked B match the reference for every kernel, transpose, K and N
+    /// blocking, also when split over two threads (the last two shapes: along M, and along N,
+    /// where pieces of columns start inside the packed B).
+    @Test(arguments: GEMMKernel.supported)
+    func prepackedMatchesReference(kernel: GEMMKernel) {
+        let shapes = [(1, 1, 1), (7, 13, 11), (13, 40, 270), (2, 4200, 3), (197, 40, 20), (20, 300, 30)]
+        for (s, (m, n, k)) in shapes.enumerated() {
+            for (t, (transA, transB)) in [(false, false), (false, true), (true, false), (true, true)].enumerated() {
+                let (alpha, beta): (Float, Float) = (s + t) % 2 == 0 ? (1, 0) : (-0.5, 0.25)
+                Case(m: m, n: n, k: k, transA: transA, transB: transB, alpha: alpha, beta: beta, padding: 2)
+                    .check { a, lda, b, ldb, c, ldc in
+                        let packed = GEMMPackedB<Float>(k: k, n: n, kernel: kernel)
+                        packed.pack(transB: transB, b: b, ldb: ldb)
+                        gemm(transA: transA, m: m, alpha: alpha, a: a, lda: lda, packedB: packed,
+                             beta: beta, c: c, ldc: ldc, maxThreads: s >= 4 ? 2 : 1, flopsPerThread: 20_000)
+                    }
+            }
+        }
+    }
+
+    @Test func prepackedDoubleUsesTheReference() {
+        let b: [Double] = [1, 2, 3, 4, 5, 6]  // Bᵀ stored (N, K) = (2, 3)
+        let packed = GEMMPackedB<Double>(k: 3, n: 2)
+        packed.pack(transB: true, b: b, ldb: 3)
+        let a: [Double] = [1, 0, 1, 0, 1, 0]  // (2, 3)
+        var c = [Double](repeating: .nan, count: 4)  // (2, 2)
+        gemm(transA: false, m: 2, alpha: 1, a: a, lda: 3, packedB: packed, beta: 0, c: &c, ldc: 2)
+        #expect(c == [4, 10, 2, 5])
     }
 
     /// The generic entry point: Float takes the fast path, Double the reference.

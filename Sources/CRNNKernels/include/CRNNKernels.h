@@ -42,8 +42,27 @@ int crnn_sgemm(crnn_kernel_id kernel, int trans_a, int trans_b,
                 const float *b, size_t ldb,
                 float beta, float *c, size_t ldc);
 
+/// Floats that op(B) (k, n) takes once prepacked for `kernel` (by crnn_sgemm_pack_b).
+size_t crnn_sgemm_packed_b_count(crnn_kernel_id kernel, size_t k, size_t n);
+
+/// Packs op(B) (k, n) for `kernel` into `dest` (crnn_sgemm_packed_b_count floats), for many
+/// products with different A. Returns 0, or -1 if `kernel` is not supported.
+int crnn_sgemm_pack_b(crnn_kernel_id kernel, int trans_b, size_t k, size_t n,
+                      const float *b, size_t ldb, float *dest);
+
+/// C (m, n) = alpha·op(A) (m, k)·B[:, j0 ..< j0 + n] + beta·C, where B (k, packed_n) was
+/// prepacked for the same kernel by crnn_sgemm_pack_b, and j0 is a multiple of 64. Returns 0,
+/// or -1 (C untouched) as crnn_sgemm does.
+int crnn_sgemm_prepacked(crnn_kernel_id kernel, int trans_a, size_t m, size_t n, size_t k,
+                         float alpha, const float *a, size_t lda,
+                         const float *packed_b, size_t packed_n, size_t j0,
+                         float beta, float *c, size_t ldc);
+
 /// Starts a detached thread that runs body(context). Returns 0, or an errno value.
 int crnn_thread_start(void (*body)(void *context), void *context);
+
+/// The processors this process may run on (its affinity mask on Linux), at least 1.
+int crnn_processor_count(void);
 
 // Sequentially consistent atomics on a word, for RNNKit's thread pool (Swift's own atomics
 // need macOS 15).

@@ -28,19 +28,14 @@ func gemm<Scalar: RNNScalar>(
     }
 }
 
-/// The work below which a product stays on one thread: waking a second thread and sharing
-/// the packing costs several microseconds, about 2 % of 16 MFLOP at 200 GFLOP/s.
+/// The work per thread below which a product gains nothing from more threads. 16 MFLOP take
+/// 100–200 µs on one core; a worker that is awake joins in about a microsecond, one that has
+/// gone to sleep in 5–50 µs (more on a busy VM), and each piece repacks part of an operand.
 let gemmFlopsPerThread = 16_000_000
 
 /// Single-precision C = alpha·op(A)·op(B) + beta·C on `kernel`, using up to `maxThreads`
 /// threads (default `Compute.threadCount`) and at most one per `flopsPerThread` (tests
 /// lower it to split small products).
-///
-/// A parallel product is cut into pieces, along M when M > N (each piece then packs all of
-/// op(B)) and along N otherwise (each piece packs all of op(A)), so the repeated packing is
-/// the smaller one. There is one piece per thread, and up to four per thread while pieces
-/// stay at least 512 long (so that repacking costs under about 5 %): threads that the
-/// machine slows down then take fewer pieces.
 func sgemm(
     kernel: GEMMKernel = .best, maxThreads: Int? = nil, flopsPerThread: Int = gemmFlopsPerThread,
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
@@ -49,14 +44,9 @@ func sgemm(
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative dimension \(m)×\(k)×\(n)")
-    precondition(lda >= max(1, transA ? m : k) && ldb >= max(1, transB ? k : n) && ldc >= max(1, n),
+    precondition(lda >= (transA ? m : k) && ldb >= (transB ? k : n) && ldc >= n,
                  "gemm: leading dimension shorter than a row")
-    let flops = 2 * m * n * k
-    let threadLimit = maxThreads ?? (flops >= 2 * flopsPerThread ? Compute.threadCount : 1)
-    let threads = min(threadLimit, flops / flopsPerThread)
-
-    /// C[rows, columns] of the product, on the calling thread.
-    func block(rows: Range<Int>, columns: Range<Int>) {
+    forEachPiece(m: m, n: n, k: k, maxThreads: maxThreads, flopsPerThread: flopsPerThread) { rows, columns in
         let a0 = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
         let b0 = transB ? b + columns.lowerBound * ldb : b + columns.lowerBound
         let c0 = c + rows.lowerBound * ldc + columns.lowerBound
@@ -67,18 +57,33 @@ func sgemm(
                           alpha: alpha, a: a0, lda: lda, b: b0, ldb: ldb, beta: beta, c: c0, ldc: ldc)
         }
     }
+}
+
+/// Runs `block(rows, columns)` over pieces that tile C (m, n), in parallel when the product
+/// has at least `flopsPerThread` per thread for two threads or more.
+///
+/// C is cut along M when M > N (each piece of a plain product then packs all of op(B)) and
+/// along N otherwise (each piece packs all of op(A)), so the repeated packing is the smaller. There is one
+/// piece per thread, and up to four per thread while pieces stay at least 512 long (so that
+/// repacking costs under about 5 %): threads that the machine slows down take fewer pieces.
+/// Pieces start at multiples of 48 rows or 64 columns: whole register tiles of every kernel.
+func forEachPiece(m: Int, n: Int, k: Int, maxThreads: Int?, flopsPerThread: Int,
+                  block: (_ rows: Range<Int>, _ columns: Range<Int>) -> Void) {
+    let flops = 2 * m * n * k
+    let threadLimit = maxThreads ?? (flops >= 2 * flopsPerThread ? Compute.threadCount : 1)
+    let threads = min(threadLimit, flops / flopsPerThread)
     if threads <= 1 {
-        block(rows: 0..<m, columns: 0..<n)
+        block(0..<m, 0..<n)
         return
     }
     let splitRows = m > n
     let length = splitRows ? m : n
-    let unit = splitRows ? 48 : 64  // whole register tiles of every kernel (MR | 48, NR | 64)
+    let unit = splitRows ? 48 : 64
     let wanted = max(threads, min(4 * threads, length / 512))
     let pieceLength = ((length + wanted - 1) / wanted + unit - 1) / unit * unit
     let pieces = (length + pieceLength - 1) / pieceLength
     parallelFor(count: pieces, maxThreads: threads) { piece in
         let range = piece * pieceLength..<min(length, (piece + 1) * pieceLength)
-        if splitRows { block(rows: range, columns: 0..<n) } else { block(rows: 0..<m, columns: range) }
+        if splitRows { block(range, 0..<n) } else { block(0..<m, range) }
     }
 }

@@ -36,7 +36,8 @@ public enum GEMMBenchmark {
         public var shape: Shape
         /// The thread limit asked for; products below 16 MFLOP per thread use fewer.
         public var threads: Int
-        /// The micro-kernel, as `ComputeInfo.kernelDescription` names it.
+        /// The micro-kernel, as `ComputeInfo.kernelDescription` names it, and ", B prepacked"
+        /// when B was packed ahead.
         public var kernel: String
         /// The median over the samples, in GFLOP/s.
         public var gflops: Double
@@ -53,24 +54,30 @@ public enum GEMMBenchmark {
         }
     }
 
-    /// The shapes RNNKit quotes: 1024³, per-time-step recurrent products (B·H·4H, as h·W_hhᵀ
-    /// and h·W), batched input projections and the vocabulary projection.
+    /// The shapes RNNKit quotes: 1024³; per-time-step recurrent products B·H·4H (NN, and NT
+    /// as h·W_hhᵀ); batched input projections T·B·I·4H (NN, and NT as x·W_ihᵀ); a weight
+    /// gradient dGᵀ·X, 4H·T·B·I (TN); the vocabulary projection (T·B)·H·V.
     public static let standardShapes: [Shape] = [
         Shape(1024, 1024, 1024),
         Shape(20, 200, 800), Shape(20, 200, 800, transB: true),
         Shape(32, 256, 1024), Shape(32, 256, 1024, transB: true),
         Shape(64, 512, 2048), Shape(64, 512, 2048, transB: true),
-        Shape(700, 200, 10000), Shape(2048, 64, 1024),
+        Shape(2048, 64, 1024), Shape(1280, 256, 1024, transB: true),
+        Shape(1024, 640, 256, transA: true), Shape(700, 200, 10000),
     ]
 
     /// The names `measure` accepts for `kernel`: the kernels this CPU supports, fastest first.
     public static var kernels: [String] { GEMMKernel.supported.map(\.name) }
 
     /// Times `shape` with at most `threads` threads (and at most `Compute.threadCount`).
-    /// - Parameter kernel: one of `kernels`; nil for the one `gemm` uses.
+    /// - Parameters:
+    ///   - kernel: one of `kernels`; nil for the one `gemm` uses.
+    ///   - prepackedB: pack op(B) once, outside the timing, as a recurrent layer can for
+    ///     W_hh over all time steps; the products then skip packing B.
     /// - Throws: `RNNKitError` for an unknown or unsupported kernel or a non-positive size.
     public static func measure(_ shape: Shape, threads: Int, kernel: String? = nil,
-                               samples: Int = 7, minimumSeconds: Double = 0.02) throws -> Measurement {
+                               prepackedB: Bool = false, samples: Int = 7,
+                               minimumSeconds: Double = 0.02) throws -> Measurement {
         guard shape.m > 0, shape.k > 0, shape.n > 0, threads > 0, samples > 0 else {
             throw RNNKitError("GEMM benchmark: sizes, threads and samples must be positive, got \(shape)")
         }
@@ -80,20 +87,30 @@ public enum GEMMBenchmark {
             }
             return found
         } ?? GEMMKernel.best
+        let (m, k, n) = (shape.m, shape.k, shape.n)
         var generator = SeededGenerator(seed: 42)
+        var buffers: [UnsafeMutableRawPointer] = []
+        defer { buffers.forEach { $0.deallocate() } }
         func matrix(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let p = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
-                .bindMemory(to: Float.self, capacity: count)
+            buffers.append(.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64))
+            let p = buffers.last!.bindMemory(to: Float.self, capacity: count)
             for i in 0..<count { p[i] = Float.random(in: -1...1, using: &generator) }
             return p
         }
-        let (m, k, n) = (shape.m, shape.k, shape.n)
-        let a = matrix(m * k), b = matrix(k * n), c = matrix(m * n)  // A (M, K) or (K, M); B (K, N) or (N, K); C (M, N)
-        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        let a = matrix(m * k)  // (M, K), or (K, M) when transA
+        let b = matrix(k * n)  // (K, N), or (N, K) when transB
+        let c = matrix(m * n)  // (M, N)
+        let packed = prepackedB ? GEMMPackedB<Float>(k: k, n: n, kernel: chosen) : nil
+        packed?.pack(transB: shape.transB, b: b, ldb: shape.transB ? k : n)
         func run() {
-            sgemm(kernel: chosen, maxThreads: threads, transA: shape.transA, transB: shape.transB,
-                  m: m, n: n, k: k, alpha: 1, a: a, lda: shape.transA ? m : k,
-                  b: b, ldb: shape.transB ? k : n, beta: 0, c: c, ldc: n)
+            if let packed {
+                gemm(transA: shape.transA, m: m, alpha: 1, a: a, lda: shape.transA ? m : k,
+                     packedB: packed, beta: 0, c: c, ldc: n, maxThreads: threads)
+            } else {
+                sgemm(kernel: chosen, maxThreads: threads, transA: shape.transA, transB: shape.transB,
+                      m: m, n: n, k: k, alpha: 1, a: a, lda: shape.transA ? m : k,
+                      b: b, ldb: shape.transB ? k : n, beta: 0, c: c, ldc: n)
+            }
         }
         run()
         let clock = ContinuousClock()
@@ -111,7 +128,7 @@ public enum GEMMBenchmark {
             rates.append(shape.flops * Double(repeats) / elapsed / 1e9)
         }
         rates.sort()
-        return Measurement(shape: shape, threads: threads, kernel: chosen.name,
+        return Measurement(shape: shape, threads: threads, kernel: chosen.name + (prepackedB ? ", B prepacked" : ""),
                            gflops: rates[rates.count / 2], range: rates[0]...rates[rates.count - 1])
     }
 }

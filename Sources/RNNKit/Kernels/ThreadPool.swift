@@ -5,19 +5,15 @@
 // threads for every call (fork/join) costs about 50 µs on a small VM, as long as a whole
 // per-time-step GEMM.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CRNNKernels
 
 /// Runs `body(i)` for every `i` in `0..<count` on up to `maxThreads` threads of the shared
 /// pool (the calling thread works too) and returns when all iterations have finished.
 ///
-/// Iterations are handed out one at a time, so a thread that the machine slows down simply
-/// takes fewer. Runs serially on the calling thread when `count` or `maxThreads` is at most 1,
-/// when `Compute.threadCount` is 1, or when the pool is busy with another call (a nested
+/// `body` must be safe to run concurrently for different indices. Iterations are handed out
+/// one at a time, so a thread that the machine slows down simply takes fewer. Runs serially
+/// on the calling thread when `count` or `maxThreads` is at most 1, when
+/// `Compute.threadCount` is 1, or when the pool is busy with another call (a nested
 /// `parallelFor`, or another thread's).
 func parallelFor(count: Int, maxThreads: Int = .max, body: (Int) -> Void) {
     if count > 1, maxThreads > 1, let pool = ThreadPool.shared.pool(),
@@ -61,8 +57,8 @@ final class ThreadPool: @unchecked Sendable {
         return true
     }
 
-    /// The number of processors the system has online.
-    static var activeProcessorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    /// The number of processors this process may run on.
+    static var activeProcessorCount: Int { Int(crnn_processor_count()) }
 
     /// The pool `parallelFor` uses; `Compute.threadCount` resizes it.
     static let shared = SharedThreadPool()
@@ -135,7 +131,7 @@ private final class PoolJob: @unchecked Sendable {
             words.add(Word.phase, 1)  // open
             monitor.broadcast()
             runIterations()
-            monitor.wait(spinMicroseconds: 100) { words.load(Word.completed) == count }
+            monitor.wait(spinMicroseconds: 1000) { words.load(Word.completed) == count }
             words.add(Word.phase, 1)  // closed: no worker enters any more
             monitor.wait(spinMicroseconds: 100) { words.load(Word.inFlight) == 0 }
             self.body = nil
