@@ -55,28 +55,6 @@ func copyRows<Scalar: RNNScalar>(
     }
 }
 
-/// Writes the transpose of `a` (rows, cols; contiguous) into `t` (cols, rows; contiguous).
-@specialized(where Scalar == Float)
-@specialized(where Scalar == Double)
-func transpose<Scalar: RNNScalar>(
-    _ a: UnsafePointer<Scalar>, rows: Int, cols: Int, into t: UnsafeMutablePointer<Scalar>
-) {
-    let block = 16
-    var r0 = 0
-    while r0 < rows {
-        let r1 = min(r0 + block, rows)
-        var c0 = 0
-        while c0 < cols {
-            let c1 = min(c0 + block, cols)
-            for r in r0..<r1 {
-                for c in c0..<c1 { t[c * rows + r] = a[r * cols + c] }
-            }
-            c0 = c1
-        }
-        r0 = r1
-    }
-}
-
 /// Writes the state rows `h` (B, H) into one time step of an output `out` (B rows, leading
 /// dimension ldo): active rows are copied, rows with lengths[b] <= t (padding) are zeroed.
 @specialized(where Scalar == Float)

@@ -34,7 +34,8 @@ final class RecurrentLayer<Scalar: RNNScalar> {
     let gh = ScratchBuffer<Scalar>()        // (B, G·H) GRU recurrent product of one step
     let hLast = ScratchBuffer<Scalar>()     // (B, H) final state h_n
     let cLast = ScratchBuffer<Scalar>()     // (B, H) final cell state c_n
-    let whhT = ScratchBuffer<Scalar>()      // (H, G·H) W_hhᵀ, refreshed each forward
+    let packedWhhT: GEMMPackedB<Scalar>     // W_hhᵀ (H, G·H) in the GEMM kernel's layout, per forward
+    let packedWhh: GEMMPackedB<Scalar>      // W_hh (G·H, H) in the GEMM kernel's layout, per backward
     let biasRow = ScratchBuffer<Scalar>()   // (G·H) bias folded into the input projection
     // Backward.
     let dGates = ScratchBuffer<Scalar>()    // (T, B, G·H) dL/d(gi)
@@ -57,6 +58,8 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         weightHH = arena.add(name: "\(prefix)weight_hh\(suffix)", shape: [gh, hiddenSize])
         biasIH = bias ? arena.add(name: "\(prefix)bias_ih\(suffix)", shape: [gh]) : nil
         biasHH = bias ? arena.add(name: "\(prefix)bias_hh\(suffix)", shape: [gh]) : nil
+        packedWhhT = GEMMPackedB(k: hiddenSize, n: gh)
+        packedWhh = GEMMPackedB(k: gh, n: hiddenSize)
         let bound = 1 / Scalar(hiddenSize).squareRoot()
         for e in [weightIH, weightHH, biasIH, biasHH].compactMap({ $0 }) {
             arena.fillUniform(e, low: -bound, high: bound, using: &generator)
@@ -95,18 +98,17 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         let H = hiddenSize, I = inputSize, GH = cell.gateCount * H
         steps = T; batch = B; self.lengths = lengths
         let gates = self.gates.ensure(T * B * GH), hPrev = self.hPrev.ensure(T * B * H)
-        let hLast = self.hLast.ensure(B * H), whhT = self.whhT.ensure(H * GH)
+        let hLast = self.hLast.ensure(B * H)
         let wih = arena.valuePointer(weightIH), whh = arena.valuePointer(weightHH)
 
         // gates (T·B, G·H) = bias + X·W_ihᵀ: the input projection of all steps in one GEMM.
         fillRows(gates, rows: T * B, cols: GH, ldc: GH, bias: foldedBias())
         gemm(transA: false, transB: true, m: T * B, n: GH, k: I, alpha: 1, a: x, lda: I,
              b: wih, ldb: I, beta: 1, c: gates, ldc: GH)
-        // The per-step product h·W_hhᵀ runs as a plain NN GEMM on a transposed copy of W_hh
-        // (cheaper for small B); for very short sequences the copy is not worth it.
-        let transposed = T >= 4
-        if transposed { transpose(whh, rows: GH, cols: H, into: whhT) }
-        let recurrentB = UnsafePointer(transposed ? whhT : whh), ldr = transposed ? GH : H
+        // The per-step product h·W_hhᵀ reuses W_hhᵀ packed once for all T steps; a single
+        // step (a cell) is not worth the packing.
+        let prepacked = T > 1
+        if prepacked { packedWhhT.pack(transB: true, b: whh, ldb: H) }
 
         guard T > 0 else { return }
         let first = reverse ? T - 1 : 0
@@ -132,9 +134,14 @@ final class RecurrentLayer<Scalar: RNNScalar> {
             let g = gates + t * B * GH                      // (B, G·H)
             // Recurrent product h_{t−1} (B, H) · W_hhᵀ (H, G·H): into the gates for RNN and
             // LSTM, into its own buffer for GRU (b_hn and r apply to it separately).
-            let recurrentTarget = cell == .gru ? ghStep! : g
-            gemm(transA: false, transB: !transposed, m: B, n: GH, k: H, alpha: 1, a: hp, lda: H,
-                 b: recurrentB, ldb: ldr, beta: cell == .gru ? 0 : 1, c: recurrentTarget, ldc: GH)
+            let recurrentTarget = cell == .gru ? ghStep! : g, beta: Scalar = cell == .gru ? 0 : 1
+            if prepacked {
+                gemm(transA: false, m: B, alpha: 1, a: hp, lda: H, packedB: packedWhhT, beta: beta,
+                     c: recurrentTarget, ldc: GH)
+            } else {
+                gemm(transA: false, transB: true, m: B, n: GH, k: H, alpha: 1, a: hp, lda: H,
+                     b: whh, ldb: H, beta: beta, c: recurrentTarget, ldc: GH)
+            }
             switch cell {
             case .lstm:
                 let cp = cPrevBase! + t * B * H
@@ -186,6 +193,8 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         if let dhN { dh.update(from: dhN, count: B * H) } else { dh.update(repeating: 0, count: B * H) }
         if let dc { if let dcN { dc.update(from: dcN, count: B * H) } else { dc.update(repeating: 0, count: B * H) } }
         let whh = arena.valuePointer(weightHH), wih = arena.valuePointer(weightIH)
+        let prepacked = T > 1
+        if prepacked { packedWhh.pack(transB: false, b: whh, ldb: H) }
 
         for t in backwardOrder(T) {
             if let dOutput {
@@ -208,8 +217,13 @@ final class RecurrentLayer<Scalar: RNNScalar> {
                                   dh: dh, gates: g, dGates: dg, dhDirect: dhNext)
             }
             // dL/dh_{t−1} = direct part + dL/d(gh) (B, G·H) · W_hh (G·H, H)
-            gemm(transA: false, transB: false, m: B, n: H, k: GH, alpha: 1, a: dGH + t * B * GH, lda: GH,
-                 b: whh, ldb: H, beta: 1, c: dhNext, ldc: H)
+            if prepacked {
+                gemm(transA: false, m: B, alpha: 1, a: dGH + t * B * GH, lda: GH, packedB: packedWhh,
+                     beta: 1, c: dhNext, ldc: H)
+            } else {
+                gemm(transA: false, transB: false, m: B, n: H, k: GH, alpha: 1, a: dGH + t * B * GH, lda: GH,
+                     b: whh, ldb: H, beta: 1, c: dhNext, ldc: H)
+            }
             swap(&dh, &dhNext)
         }
         dh0?.update(from: dh, count: B * H)
