@@ -88,3 +88,32 @@ import Testing
         }
     }
 }
+
+/// A time step split across threads by batch rows gives the results of an unsplit step.
+@Suite(.serialized) struct RecurrentThreadingTests {
+    @Test(arguments: CellKind.allCases)
+    func rowSplitStepsMatchSingleThread(_ kind: CellKind) throws {
+        let saved = Compute.threadCount
+        defer { Compute.threadCount = saved }
+        var g = SeededGenerator(seed: 77)
+        let x = Tensor<Float>(shape: [6, 32, 24], scalars: (0..<(6 * 32 * 24)).map { _ in g.uniform(-1, 1) })
+        let dy = Tensor<Float>(shape: [6, 32, 2 * 256], scalars: (0..<(6 * 32 * 512)).map { _ in g.uniform(-1, 1) })
+        let lengths = (0..<32).map { 1 + $0 % 6 }
+        var results: [([Float], [Float], [Float])] = []
+        for threads in [1, 2] {
+            Compute.threadCount = threads
+            var gi = SeededGenerator(seed: 1)
+            let stack = RecurrentStack<Float>(cell: kind, inputSize: 24, hiddenSize: 256, numLayers: 1, bias: true,
+                                              bidirectional: true, dropout: 0, arena: ParameterArena(), prefix: "",
+                                              generator: &gi)
+            #expect(stack.layers[0][0].stepPieces(batch: 32) == threads)
+            let (y, _) = stack.forward(x, lengths: lengths)
+            let d = stack.backward(gradOutput: dy)
+            let grads = Array(UnsafeBufferPointer(start: stack.arena.gradients, count: stack.arena.count))
+            results.append((y.scalars, d.input.scalars, grads))
+        }
+        expectClose(results[1].0, results[0].0, atol: 1e-6, rtol: 1e-5, "output")
+        expectClose(results[1].1, results[0].1, atol: 1e-6, rtol: 1e-5, "dx")
+        expectClose(results[1].2, results[0].2, atol: 1e-5, rtol: 1e-5, "parameter gradients")
+    }
+}

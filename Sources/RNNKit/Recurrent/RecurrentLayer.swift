@@ -128,34 +128,42 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         let ghStep = cell == .gru ? self.gh.ensure(B * GH) : nil
         let bhn = cell == .gru ? biasHH.map { UnsafePointer(arena.valuePointer($0) + 2 * H) } : nil
 
+        let pieces = stepPieces(batch: B)
         for t in order(T) {
             let hp = hPrev + t * B * H                      // (B, H)
             let hn = nextSlot(hPrev, hLast, t: t, T: T, B: B)
             let g = gates + t * B * GH                      // (B, G·H)
-            // Recurrent product h_{t−1} (B, H) · W_hhᵀ (H, G·H): into the gates for RNN and
-            // LSTM, into its own buffer for GRU (b_hn and r apply to it separately).
-            let recurrentTarget = cell == .gru ? ghStep! : g, beta: Scalar = cell == .gru ? 0 : 1
-            if prepacked {
-                gemm(transA: false, m: B, alpha: 1, a: hp, lda: H, packedB: packedWhhT, beta: beta,
-                     c: recurrentTarget, ldc: GH)
-            } else {
-                gemm(transA: false, transB: true, m: B, n: GH, k: H, alpha: 1, a: hp, lda: H,
-                     b: whh, ldb: H, beta: beta, c: recurrentTarget, ldc: GH)
+            let cp = cPrevBase.map { $0 + t * B * H }, cn = cPrevBase.map { nextSlot($0, cLast!, t: t, T: T, B: B) }
+            // One step for batch rows r ..< r + n: rows are independent, so a step can be
+            // split across threads with no barrier between the product and the cell.
+            func rows(_ r: Int, _ n: Int) {
+                // Recurrent product h_{t−1} (n, H) · W_hhᵀ (H, G·H): into the gates for RNN
+                // and LSTM, into its own buffer for GRU (b_hn and r apply to it separately).
+                let target = (cell == .gru ? ghStep! : g) + r * GH, beta: Scalar = cell == .gru ? 0 : 1
+                if prepacked {
+                    gemm(transA: false, m: n, alpha: 1, a: hp + r * H, lda: H, packedB: packedWhhT, beta: beta,
+                         c: target, ldc: GH, maxThreads: pieces > 1 ? 1 : nil)
+                } else {
+                    gemm(transA: false, transB: true, m: n, n: GH, k: H, alpha: 1, a: hp + r * H, lda: H,
+                         b: whh, ldb: H, beta: beta, c: target, ldc: GH)
+                }
+                let lens = lengths.map { $0 + r }
+                switch cell {
+                case .lstm:
+                    lstmStepForward(batch: n, hidden: H, t: t, lengths: lens, gates: g + r * GH, hPrev: hp + r * H,
+                                    cPrev: cp! + r * H, hOut: hn + r * H, cOut: cn! + r * H,
+                                    tanhC: tanhC! + (t * B + r) * H)
+                case .gru:
+                    gruStepForward(batch: n, hidden: H, t: t, lengths: lens, gates: g + r * GH, gh: target,
+                                   bhn: bhn, ghn: ghn! + (t * B + r) * H, hPrev: hp + r * H, hOut: hn + r * H)
+                case .rnnTanh, .rnnRelu:
+                    elmanStepForward(relu: cell == .rnnRelu, batch: n, hidden: H, t: t, lengths: lens,
+                                     gates: g + r * GH, hPrev: hp + r * H, hOut: hn + r * H)
+                }
+                writeOutputStep(hn + r * H, batch: n, hidden: H, t: t, lengths: lens,
+                                to: output + (t * B + r) * ldo, ldo: ldo)
             }
-            switch cell {
-            case .lstm:
-                let cp = cPrevBase! + t * B * H
-                let cn = nextSlot(cPrevBase!, cLast!, t: t, T: T, B: B)
-                lstmStepForward(batch: B, hidden: H, t: t, lengths: lengths, gates: g, hPrev: hp,
-                                cPrev: cp, hOut: hn, cOut: cn, tanhC: tanhC! + t * B * H)
-            case .gru:
-                gruStepForward(batch: B, hidden: H, t: t, lengths: lengths, gates: g, gh: ghStep!,
-                               bhn: bhn, ghn: ghn! + t * B * H, hPrev: hp, hOut: hn)
-            case .rnnTanh, .rnnRelu:
-                elmanStepForward(relu: cell == .rnnRelu, batch: B, hidden: H, t: t, lengths: lengths,
-                                 gates: g, hPrev: hp, hOut: hn)
-            }
-            writeOutputStep(hn, batch: B, hidden: H, t: t, lengths: lengths, to: output + t * B * ldo, ldo: ldo)
+            forEachRowPiece(batch: B, pieces: pieces, rows)
         }
     }
 
@@ -196,34 +204,41 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         let prepacked = T > 1
         if prepacked { packedWhh.pack(transB: false, b: whh, ldb: H) }
 
+        let pieces = stepPieces(batch: B)
         for t in backwardOrder(T) {
-            if let dOutput {
-                addOutputGradientStep(dOutput + t * B * ldo, ldo: ldo, batch: B, hidden: H, t: t,
-                                      lengths: lengths, into: dh)
-            }
             let g = gates.pointer + t * B * GH, dg = dG + t * B * GH    // (B, G·H)
             let hp = hPrev.pointer + t * B * H                          // (B, H)
-            switch cell {
-            case .lstm:
-                lstmStepBackward(batch: B, hidden: H, t: t, lengths: lengths, dh: dh, dc: dc!, gates: g,
-                                 cPrev: cPrev.pointer + t * B * H, tanhC: tanhC.pointer + t * B * H,
-                                 dGates: dg, dhDirect: dhNext)
-            case .gru:
-                gruStepBackward(batch: B, hidden: H, t: t, lengths: lengths, dh: dh, gates: g,
-                                ghn: ghn.pointer + t * B * H, hPrev: hp, dGatesInput: dg,
-                                dGatesHidden: dGH + t * B * GH, dhDirect: dhNext)
-            case .rnnTanh, .rnnRelu:
-                elmanStepBackward(relu: cell == .rnnRelu, batch: B, hidden: H, t: t, lengths: lengths,
-                                  dh: dh, gates: g, dGates: dg, dhDirect: dhNext)
+            func rows(_ r: Int, _ n: Int) {
+                let lens = lengths.map { $0 + r }
+                if let dOutput {
+                    addOutputGradientStep(dOutput + (t * B + r) * ldo, ldo: ldo, batch: n, hidden: H, t: t,
+                                          lengths: lens, into: dh + r * H)
+                }
+                switch cell {
+                case .lstm:
+                    lstmStepBackward(batch: n, hidden: H, t: t, lengths: lens, dh: dh + r * H, dc: dc! + r * H,
+                                     gates: g + r * GH, cPrev: cPrev.pointer + (t * B + r) * H,
+                                     tanhC: tanhC.pointer + (t * B + r) * H, dGates: dg + r * GH,
+                                     dhDirect: dhNext + r * H)
+                case .gru:
+                    gruStepBackward(batch: n, hidden: H, t: t, lengths: lens, dh: dh + r * H, gates: g + r * GH,
+                                    ghn: ghn.pointer + (t * B + r) * H, hPrev: hp + r * H, dGatesInput: dg + r * GH,
+                                    dGatesHidden: dGH + (t * B + r) * GH, dhDirect: dhNext + r * H)
+                case .rnnTanh, .rnnRelu:
+                    elmanStepBackward(relu: cell == .rnnRelu, batch: n, hidden: H, t: t, lengths: lens,
+                                      dh: dh + r * H, gates: g + r * GH, dGates: dg + r * GH, dhDirect: dhNext + r * H)
+                }
+                // dL/dh_{t−1} = direct part + dL/d(gh) (n, G·H) · W_hh (G·H, H)
+                let dgh = dGH + (t * B + r) * GH
+                if prepacked {
+                    gemm(transA: false, m: n, alpha: 1, a: dgh, lda: GH, packedB: packedWhh, beta: 1,
+                         c: dhNext + r * H, ldc: H, maxThreads: pieces > 1 ? 1 : nil)
+                } else {
+                    gemm(transA: false, transB: false, m: n, n: H, k: GH, alpha: 1, a: dgh, lda: GH,
+                         b: whh, ldb: H, beta: 1, c: dhNext + r * H, ldc: H)
+                }
             }
-            // dL/dh_{t−1} = direct part + dL/d(gh) (B, G·H) · W_hh (G·H, H)
-            if prepacked {
-                gemm(transA: false, m: B, alpha: 1, a: dGH + t * B * GH, lda: GH, packedB: packedWhh,
-                     beta: 1, c: dhNext, ldc: H)
-            } else {
-                gemm(transA: false, transB: false, m: B, n: H, k: GH, alpha: 1, a: dGH + t * B * GH, lda: GH,
-                     b: whh, ldb: H, beta: 1, c: dhNext, ldc: H)
-            }
+            forEachRowPiece(batch: B, pieces: pieces, rows)
             swap(&dh, &dhNext)
         }
         dh0?.update(from: dh, count: B * H)
@@ -244,5 +259,25 @@ final class RecurrentLayer<Scalar: RNNScalar> {
             gemm(transA: false, transB: false, m: T * B, n: I, k: GH, alpha: 1, a: dG, lda: GH,
                  b: wih, ldb: I, beta: accumulate ? 1 : 0, c: dx, ldc: I)
         }
+    }
+
+    // MARK: - Threads
+
+    /// How many row pieces a time step is split into: one per thread when the per-step
+    /// recurrent product is large enough (≥ 4 MFLOP) to outweigh the hand-off, else 1.
+    func stepPieces(batch B: Int) -> Int {
+        let flops = 2 * B * cell.gateCount * hiddenSize * hiddenSize
+        guard flops >= 4_000_000, B >= 8 else { return 1 }
+        return min(Compute.threadCount, B / 4)
+    }
+}
+
+/// Runs `body(firstRow, rowCount)` over `pieces` near-equal slices of `batch` rows, on the
+/// thread pool when there is more than one.
+func forEachRowPiece(batch: Int, pieces: Int, _ body: (Int, Int) -> Void) {
+    guard pieces > 1 else { return body(0, batch) }
+    parallelFor(count: pieces) { p in
+        let r0 = batch * p / pieces, r1 = batch * (p + 1) / pieces
+        body(r0, r1 - r0)
     }
 }
