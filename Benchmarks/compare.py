@@ -25,6 +25,7 @@ def measure(cmd):
     rows = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
     result = next(r for r in rows if "config" in r)
     result["peak_mib"] = usage.ru_maxrss / 1024
+    result["sgemm1024"] = next((r["sgemm1024_gflops"] for r in rows if "sgemm1024_gflops" in r), float("nan"))
     return result
 
 
@@ -45,20 +46,23 @@ def main():
         for c in configs:
             common = ["--only", c, "--seconds", str(a.seconds), "--mode", a.mode, "--threads", str(a.threads)]
             samples[c]["torch"].append(measure([a.torch_python, a.torch_script] + common))
-            samples[c]["rnnkit"].append(measure([a.rnn, "bench", "--json"] + common))
+            samples[c]["rnnkit"].append(measure([a.rnn, "bench"] + common))
             t, k = samples[c]["torch"][-1], samples[c]["rnnkit"][-1]
             print(f"round {r + 1} {c}: torch {t['tokens_per_s']} tok/s, rnnkit {k['tokens_per_s']} tok/s",
                   file=sys.stderr, flush=True)
     med = lambda xs, key: statistics.median(x[key] for x in xs)
     print(f"| config ({a.mode}, {a.threads} threads) | PyTorch tok/s | RNNKit tok/s | ratio | "
-          "PyTorch GFLOP/s | RNNKit GFLOP/s | PyTorch peak MiB | RNNKit peak MiB |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+          "PyTorch GFLOP/s | RNNKit GFLOP/s | RNNKit ÷ its SGEMM 1024³ | PyTorch peak MiB | RNNKit peak MiB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for c in configs:
         t, k = samples[c]["torch"], samples[c]["rnnkit"]
         ratios = [x["tokens_per_s"] / y["tokens_per_s"] for x, y in zip(k, t)]
         print(f"| {c} | {med(t, 'tokens_per_s'):,.0f} | {med(k, 'tokens_per_s'):,.0f} | "
               f"{statistics.median(ratios):.2f}× | {med(t, 'gflops'):.1f} | {med(k, 'gflops'):.1f} | "
+              f"{statistics.median(x['gflops'] / x['sgemm1024'] for x in k):.0%} | "
               f"{med(t, 'peak_mib'):,.0f} | {med(k, 'peak_mib'):,.0f} |")
+    print(f"\nSGEMM 1024³ medians: PyTorch {med([x for c in configs for x in samples[c]['torch']], 'sgemm1024'):.1f}, "
+          f"RNNKit {med([x for c in configs for x in samples[c]['rnnkit']], 'sgemm1024'):.1f} GFLOP/s")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,12 @@ struct BenchCommand: ParsableCommand {
         if let threads { Compute.threadCount = threads }
         let chosen = LanguageModelBenchmark.configurations.filter { only == nil || $0.name == only }
         if !json {
-            print("{\"rnnkit\": \"\(rnnKitVersion)\", \"threads\": \(Compute.threadCount), \"kernels\": \"\(ComputeInfo.kernelDescription)\"}")
+            // The same header as torch_rnn_bench.py: the 1024³ SGEMM rate with these threads,
+            // the yardstick for the large-GEMM configurations.
+            let peak = try GEMMBenchmark.measure(.init(1024, 1024, 1024), threads: Compute.threadCount,
+                                                 samples: 3, minimumSeconds: 0.2)
+            print("{\"rnnkit\": \"\(rnnKitVersion)\", \"threads\": \(Compute.threadCount), "
+                  + "\"kernels\": \"\(ComputeInfo.kernelDescription)\", \"sgemm1024_gflops\": \((peak.gflops * 10).rounded() / 10)}")
         }
         for c in chosen {
             let result = try LanguageModelBenchmark.run(c, seconds: seconds, training: mode == .train)
