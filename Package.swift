@@ -14,7 +14,14 @@ let package = Package(
     ],
     targets: [
         // Public API: layers, BPTT, losses, optimizers, weight files.
-        .target(name: "RNNKit", dependencies: []),
+        .target(name: "RNNKit", dependencies: ["CRNNKernels"]),
+        // Implementation detail (not API): C kernels chosen at run time (GEMM micro-kernels,
+        // vectorised cell steps, thread start, atomics). No unsafe flags: ISA-specific functions
+        // carry target attributes.
+        .target(
+            name: "CRNNKernels",
+            exclude: ["README.md"],
+            linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]),
         // The command-line tool.
         .executableTarget(
             name: "rnn",

@@ -51,6 +51,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
         return mean + std * Scalar(r * cosine(2 * Double.pi * u2))
     }
 
+    /// Whether two generators are in the same state (will produce the same sequence).
     public static func == (a: SeededGenerator, b: SeededGenerator) -> Bool {
         a.s0 == b.s0 && a.s1 == b.s1 && a.s2 == b.s2 && a.s3 == b.s3
     }

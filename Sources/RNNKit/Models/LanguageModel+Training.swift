@@ -76,8 +76,8 @@ extension LanguageModel {
         let c = configuration, N = T * B
         precondition(targets.count == N, "LanguageModel: \(targets.count) targets for T = \(T), B = \(B)")
         let loss = targets.withUnsafeBufferPointer { t in
-            softmaxCrossEntropy(logits: logits.pointer, rows: N, classes: c.vocabularySize, targets: t.baseAddress!,
-                                ignoreIndex: -1, gradient: logits.pointer).mean
+            softmaxCrossEntropy(logits: logits.pointer, targets: t.baseAddress!, rows: N, classes: c.vocabularySize,
+                                ignoreIndex: -1, gradient: logits.pointer).loss
         }
         // MARK: - Backward
         let dh = dHidden.ensure(N * c.hiddenSize)                          // (N, H)
@@ -99,10 +99,11 @@ extension LanguageModel {
         defer { isTraining = training }
         let state = forwardLogits(inputs: inputs, steps: T, batch: B, initialState: initialState)
         let result = targets.withUnsafeBufferPointer { t in
-            softmaxCrossEntropy(logits: logits.pointer, rows: T * B, classes: configuration.vocabularySize,
-                                targets: t.baseAddress!, ignoreIndex: -1, gradient: nil)
+            softmaxCrossEntropy(logits: logits.pointer, targets: t.baseAddress!, rows: T * B,
+                                classes: configuration.vocabularySize, ignoreIndex: -1,
+                                gradient: logits.pointer)  // in place: the logits are not needed again
         }
-        return (Double(result.mean) * Double(result.count), result.count, state)
+        return (Double(result.loss) * Double(result.count), result.count, state)
     }
 }
 

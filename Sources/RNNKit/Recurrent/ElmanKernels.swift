@@ -8,7 +8,7 @@
 /// - hPrev: (B, H). hOut: (B, H) new state.
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
-func elmanStepForward<Scalar: RNNScalar>(
+func elmanStepForwardReference<Scalar: RNNScalar>(
     relu: Bool, batch: Int, hidden H: Int, t: Int, lengths: UnsafePointer<Int>?,
     gates: UnsafeMutablePointer<Scalar>, hPrev: UnsafePointer<Scalar>, hOut: UnsafeMutablePointer<Scalar>
 ) {

@@ -12,7 +12,7 @@
 /// - hPrev: (B, H). hOut: (B, H) new state.
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
-func gruStepForward<Scalar: RNNScalar>(
+func gruStepForwardReference<Scalar: RNNScalar>(
     batch: Int, hidden H: Int, t: Int, lengths: UnsafePointer<Int>?,
     gates: UnsafeMutablePointer<Scalar>, gh: UnsafePointer<Scalar>, bhn: UnsafePointer<Scalar>?,
     ghn: UnsafeMutablePointer<Scalar>,
@@ -49,7 +49,7 @@ func gruStepForward<Scalar: RNNScalar>(
 /// - dhDirect: (B, H) out: z ⊙ dh (or dh for inactive rows); the caller adds dGatesHidden·W_hh.
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
-func gruStepBackward<Scalar: RNNScalar>(
+func gruStepBackwardReference<Scalar: RNNScalar>(
     batch: Int, hidden H: Int, t: Int, lengths: UnsafePointer<Int>?,
     dh: UnsafePointer<Scalar>, gates: UnsafePointer<Scalar>, ghn: UnsafePointer<Scalar>,
     hPrev: UnsafePointer<Scalar>,

@@ -11,7 +11,7 @@
 /// - hPrev, cPrev: (B, H) previous state. hOut, cOut: (B, H) new state. tanhC: (B, H) tanh(c_t).
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
-func lstmStepForward<Scalar: RNNScalar>(
+func lstmStepForwardReference<Scalar: RNNScalar>(
     batch: Int, hidden H: Int, t: Int, lengths: UnsafePointer<Int>?,
     gates: UnsafeMutablePointer<Scalar>,
     hPrev: UnsafePointer<Scalar>, cPrev: UnsafePointer<Scalar>,
@@ -52,7 +52,7 @@ func lstmStepForward<Scalar: RNNScalar>(
 ///   inactive rows); the caller adds dGates·W_hh.
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
-func lstmStepBackward<Scalar: RNNScalar>(
+func lstmStepBackwardReference<Scalar: RNNScalar>(
     batch: Int, hidden H: Int, t: Int, lengths: UnsafePointer<Int>?,
     dh: UnsafePointer<Scalar>, dc: UnsafeMutablePointer<Scalar>,
     gates: UnsafePointer<Scalar>, cPrev: UnsafePointer<Scalar>, tanhC: UnsafePointer<Scalar>,

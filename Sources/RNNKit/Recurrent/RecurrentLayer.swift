@@ -63,9 +63,14 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         }
     }
 
-    /// The time steps in processing order.
+    /// The time steps in processing order (forward propagation).
     func order(_ T: Int) -> StrideTo<Int> {
         reverse ? stride(from: T - 1, to: -1, by: -1) : stride(from: 0, to: T, by: 1)
+    }
+
+    /// The time steps in backpropagation order: processing order reversed.
+    func backwardOrder(_ T: Int) -> StrideTo<Int> {
+        reverse ? stride(from: 0, to: T, by: 1) : stride(from: T - 1, to: -1, by: -1)
     }
 
     /// The buffer slot that receives the state after step t: the entry of the next step in
@@ -182,7 +187,7 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         if let dc { if let dcN { dc.update(from: dcN, count: B * H) } else { dc.update(repeating: 0, count: B * H) } }
         let whh = arena.valuePointer(weightHH), wih = arena.valuePointer(weightIH)
 
-        for t in order(T).reversed() {
+        for t in backwardOrder(T) {
             if let dOutput {
                 addOutputGradientStep(dOutput + t * B * ldo, ldo: ldo, batch: B, hidden: H, t: t,
                                       lengths: lengths, into: dh)

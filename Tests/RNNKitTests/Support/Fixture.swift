@@ -5,43 +5,23 @@ import Foundation
 struct Fixture {
     let name: String
     let metadata: [String: String]
-    private let floats: [String: Tensor<Float>]
-    private let ints: [String: [Int]]
+    private let file: SafetensorsFile
 
     init(_ url: URL) throws {
         name = url.lastPathComponent
-        // TEMPORARY minimal reader until the library's safetensors reader lands.
-        let data = try Data(contentsOf: url)
-        let n = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<8 + n)) as! [String: Any]
-        var floats: [String: Tensor<Float>] = [:], ints: [String: [Int]] = [:]
-        var metadata: [String: String] = [:]
-        for (key, value) in header {
-            let entry = value as! [String: Any]
-            if key == "__metadata__" { metadata = entry as! [String: String]; continue }
-            let shape = entry["shape"] as! [Int], offsets = entry["data_offsets"] as! [Int]
-            let bytes = data.subdata(in: 8 + n + offsets[0]..<8 + n + offsets[1])
-            if entry["dtype"] as! String == "F32" {
-                let values = bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-                floats[key] = Tensor(shape: shape, scalars: values)
-            } else {
-                ints[key] = bytes.withUnsafeBytes { $0.bindMemory(to: Int64.self).map { Int($0) } }
-            }
-        }
-        self.metadata = metadata
-        self.floats = floats
-        self.ints = ints
+        file = try SafetensorsFile(contentsOf: url.path)
+        metadata = file.metadata
     }
 
     func tensor(_ key: String) throws -> Tensor<Float> {
-        guard let t = floats[key] else { throw RNNKitError("\(name): no float tensor '\(key)'") }
-        return t
+        guard file.contains(key) else { throw RNNKitError("\(name): no tensor '\(key)'") }
+        return try file.tensor(key)
     }
-    func optionalTensor(_ key: String) -> Tensor<Float>? { floats[key] }
-    func optionalInts(_ key: String) -> [Int]? { ints[key] }
+    func optionalTensor(_ key: String) -> Tensor<Float>? { try? tensor(key) }
+    func optionalInts(_ key: String) -> [Int]? { file.contains(key) ? try? file.integers(key) : nil }
     func intArray(_ key: String) throws -> [Int] {
-        guard let t = ints[key] else { throw RNNKitError("\(name): no integer tensor '\(key)'") }
-        return t
+        guard file.contains(key) else { throw RNNKitError("\(name): no integer tensor '\(key)'") }
+        return try file.integers(key)
     }
     func string(_ key: String) throws -> String {
         guard let s = metadata[key] else { throw RNNKitError("\(name): no metadata '\(key)'") }
@@ -64,4 +44,3 @@ struct Fixture {
     }
 }
 
-func checkLMTraining(_ f: Fixture) throws -> Bool { throw RNNKitError("pending") }
