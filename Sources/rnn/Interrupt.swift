@@ -11,9 +11,14 @@ nonisolated(unsafe) private var interruptCount: sig_atomic_t = 0
 /// and write a checkpoint; a second one ends the program at once (checkpoints are written
 /// atomically, so the previous one survives).
 enum Interrupt {
-    /// Routes SIGINT to the handler.
+    /// Routes SIGINT to the handler, and unblocks it in case the parent process started this
+    /// one with SIGINT blocked (a blocked signal mask is inherited).
     static func install() {
         signal(SIGINT, handleInterrupt)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// Whether Ctrl-C was pressed.

@@ -116,7 +116,7 @@ import Testing
         let folder = TemporaryFolder("rnn-sigint")
         let text = try folder.write("t.txt", GeneratedCorpus.text(characters: 2_000, seed: 9))
         let run = folder.file("run")
-        let process = try RNNTool.start(["train", "--text", text, "--out", run, "--epochs", "1000", "--log-every", "1",
+        let process = try RNNTool.start(["train", "--text", text, "--out", run, "--epochs", "100000", "--log-every", "1",
                                          "--sample-length", "0"] + Self.tinyModel,
                                         stdout: folder.file("out"), stderr: folder.file("err"))
         let deadline = Date().addingTimeInterval(120)
@@ -127,6 +127,12 @@ import Testing
         }
         #expect(process.isRunning)
         process.interrupt()                                                     // SIGINT
+        let exitDeadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < exitDeadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            Issue.record("rnn train did not stop within a minute of SIGINT")
+            kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
         let err = (try? String(contentsOfFile: folder.file("err"), encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 130, "\(err)")

@@ -16,7 +16,7 @@ public enum LossCurve {
         low = min(low, yTicks.first!); high = max(high, yTicks.last!)
         func x(_ step: Int) -> Double { left + plotW * Double(step) / maxStep }
         func y(_ loss: Double) -> Double { top + plotH * (1 - (loss - low) / (high - low)) }
-        func f(_ v: Double) -> String { String(Double(Int((v * 10).rounded())) / 10) }
+        func f(_ v: Double) -> String { String((min(max(v, -1e6), 1e6) * 10).rounded() / 10) }
 
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
         s += "viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
@@ -67,6 +67,7 @@ public enum LossCurve {
     }
 
     static func label(_ v: Double) -> String {
+        guard abs(v) < 1e12 else { return String(v) }
         let r = (v * 1000).rounded() / 1000
         return r == r.rounded() ? String(Int(r)) : String(r)
     }

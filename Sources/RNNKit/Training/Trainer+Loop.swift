@@ -69,7 +69,7 @@ extension Trainer {
         let (loss, finalState) = model.lossAndGradients(inputs: inputs, targets: targets, steps: window.count,
                                                         batch: B, initialState: progress.carriedState)
         guard loss.isFinite else {
-            throw RNNKitError("the training loss became \(loss) at step \(progress.step + 1) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
+            throw RNNKitError("the training loss became \(Self.describe(Double(loss))) at step \(progress.step + 1) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
         }
         if configuration.clip > 0 { clipGradientNorm(model.arena, maxNorm: Float(configuration.clip)) }
         optimizer.step(model.arena)
@@ -104,7 +104,7 @@ extension Trainer {
             return false
         }
         guard loss.isFinite else {
-            throw RNNKitError("the validation loss became \(loss) at step \(progress.step) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
+            throw RNNKitError("the validation loss became \(Self.describe(loss)) at step \(progress.step) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
         }
         let improved = loss < progress.bestValidLoss
         var annealedFrom: Double? = nil
@@ -141,6 +141,11 @@ extension Trainer {
         try saveLatest()
         try? run.writeLossCurve(history, title: "RNNKit \(model.configuration.cell.rawValue) language model: loss")
         return true
+    }
+
+    /// "NaN", "inf" or the number.
+    static func describe(_ x: Double) -> String {
+        x.isNaN ? "NaN" : x.isInfinite ? (x > 0 ? "inf" : "-inf") : "\(x)"
     }
 
     /// The mean test loss of the best model (read back from `best.safetensors`).
