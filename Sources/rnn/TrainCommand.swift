@@ -62,6 +62,7 @@ struct TrainCommand: ParsableCommand {
         training.evalEvery = bookkeeping.evalEvery ?? 0
         let loaded = try LanguageModelData.load(sources)
         let trainer = try Trainer(model: model.configuration, data: loaded, configuration: training, run: run)
+        if let path = model.initWeights { try trainer.loadInitialWeights(from: absolutePath(path)) }
         if run.hasCheckpoint { run.removeRunFiles() }           // only the default scratch folder gets here
         return trainer
     }
@@ -70,6 +71,9 @@ struct TrainCommand: ParsableCommand {
     /// must match the run's (data files may be given again, e.g. after moving them).
     func resumedTrainer(_ run: RunDirectory) throws -> Trainer {
         let checkpoint = try TrainingCheckpoint.read(run)
+        if model.initWeights != nil {
+            throw RNNKitError("--init-weights only applies to a new run; a resumed run continues from its checkpoint")
+        }
         try checkSameSettings(checkpoint)
         var sources = checkpoint.sources
         if let text = data.text { sources.train = absolutePath(text) }

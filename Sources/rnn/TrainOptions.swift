@@ -64,6 +64,8 @@ struct ModelOptions: ParsableArguments {
     var dropout: Double?
     @Flag(help: "Share the embedding and decoder weights (needs --embed equal to --hidden).")
     var tie = false
+    @Option(help: ArgumentHelp("Start from these weights instead of a random initialisation: a safetensors file with PyTorch's names, e.g. a PyTorch model's initial state_dict (to reproduce a PyTorch run step for step).", valueName: "file"))
+    var initWeights: String?
 
     var configuration: LanguageModel<Float>.Configuration {
         let hidden = self.hidden ?? 128

@@ -36,6 +36,23 @@ extension Trainer {
         lastCheckpointStep = progress.step
     }
 
+    /// Replaces the initial weights with those of a safetensors file under PyTorch's names (for
+    /// example a PyTorch model's `state_dict` right after construction), before training starts.
+    /// Every parameter must be there with its shape; with tied weights a `decoder.weight` in the
+    /// file is ignored (PyTorch lists the shared tensor under both names).
+    /// - Throws: `RNNKitError` if training has started or the file does not fit the model.
+    public func loadInitialWeights(from path: String) throws {
+        guard progress.step == 0 && lastCheckpointStep < 0 else {
+            throw RNNKitError("initial weights can only be loaded before training starts")
+        }
+        let file = try SafetensorsFile(contentsOf: path)
+        let report = try model.arena.load(from: file, strict: false)
+        let unexpected = report.unexpected.filter { !(model.configuration.tiedWeights && $0 == "decoder.weight") }
+        guard report.missing.isEmpty && unexpected.isEmpty else {
+            throw RNNKitError("'\(path)' does not fit the model: missing \(report.missing), unexpected \(unexpected)")
+        }
+    }
+
     /// Writes the current weights as the best model.
     func saveBest(validLoss: Double) throws {
         try Checkpoint.writeWeights(model, vocabulary: data.vocabulary, metadata: [
