@@ -42,7 +42,8 @@ public final class Trainer {
     var elapsedAtSessionStart = 0.0
 
     /// Prepares a new run: checks every setting and that each text fills at least one batch,
-    /// and initialises the model. Nothing is written until `train`.
+    /// and initialises the model exactly as PyTorch initialises torch_lm.py's model after
+    /// `torch.manual_seed(configuration.seed)`. Nothing is written until `train`.
     /// - Parameters:
     ///   - modelConfiguration: the architecture; its `vocabularySize` is replaced by the data's.
     /// - Throws: `RNNKitError` for an invalid setting or a text shorter than one batch.
@@ -54,6 +55,7 @@ public final class Trainer {
         try architecture.validate()
         (trainStream, validStream, testStream) = try Self.streams(data, configuration)
         model = try LanguageModel<Float>(architecture, initRange: configuration.initRange, seed: configuration.seed)
+        model.initializeLikePyTorch(seed: configuration.seed, initRange: configuration.initRange)
         optimizer = try configuration.optimizer.make(learningRate: configuration.resolvedLearningRate)
         progress = TrainingProgress(learningRate: configuration.resolvedLearningRate, seed: configuration.seed)
         progress.dropoutGenerators = model.dropoutGenerators
