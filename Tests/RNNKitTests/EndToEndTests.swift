@@ -100,6 +100,24 @@ import Testing
         #expect(a.step == 8 && b.step == 8 && a.validLoss == b.validLoss && a.trainLoss == b.trainLoss)
     }
 
+    @Test func wordLevelRunWithValidationAndTestTexts() throws {
+        let folder = TemporaryFolder("rnn-words")
+        let train = try folder.write("train.txt", GeneratedCorpus.text(characters: 6_000, seed: 21))
+        let valid = try folder.write("valid.txt", GeneratedCorpus.text(characters: 1_200, seed: 22))
+        let test = try folder.write("test.txt", GeneratedCorpus.text(characters: 1_200, seed: 23))
+        let run = folder.file("run")
+        let result = try RNNTool.run(["train", "--level", "word", "--text", train, "--valid", valid, "--test", test,
+                                      "--out", run, "--epochs", "2", "--lr", "0.01", "--eval-batch", "4"] + Self.tinyModel)
+        #expect(result.status == 0, "\(result.stderr)")
+        let metrics = RunDirectory(run).readMetrics()
+        #expect(metrics.count == 3)
+        let last = try #require(metrics.last)
+        #expect(last.testLoss != nil && last.testLoss!.isFinite)
+        #expect(result.stdout.contains("test loss"))
+        let score = try RNNTool.run(["score", "--model", run, "the old sailor walks to the harbour."])
+        #expect(score.status == 0 && score.stdout.split(separator: "\n").count == 2, "\(score.stderr)")
+    }
+
     /// step → loss from plain log lines "… step N/M loss X …".
     static func stepLosses(_ output: String) -> [Int: String] {
         var losses: [Int: String] = [:]

@@ -120,10 +120,10 @@ import Testing
 
     @Test func nonFiniteLossStopsAndKeepsTheLastCheckpoint() throws {
         let folder = TemporaryFolder()
-        let trainer = try Self.trainer(folder, maxSteps: 50, optimizer: .sgd, lr: 1000, k1: 8, cell: .rnnRelu)
+        let trainer = try Self.trainer(folder, maxSteps: 50, optimizer: .sgd, lr: 1e6, k1: 8, cell: .rnnRelu)
         do {
             try trainer.train()
-            Issue.record("training a ReLU RNN with SGD at lr 1000 did not stop")
+            Issue.record("training a ReLU RNN with SGD at lr 1e6 did not stop")
         } catch let error as RNNKitError {
             #expect(error.message.contains("the training loss became NaN at step \(trainer.progress.step + 1)"))
         }

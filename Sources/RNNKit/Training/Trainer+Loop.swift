@@ -41,8 +41,8 @@ extension Trainer {
                 guard try validate(epochEnd: false, shouldStop: shouldStop, events: events) else { return try interrupted() }
             }
         }
-        if let testStream, let loss = try testBestModel(testStream, shouldStop: shouldStop) {
-            var record = history.last!
+        if let testStream, let last = history.last, let loss = try testBestModel(testStream, shouldStop: shouldStop) {
+            var record = last
             record.validLoss = progress.bestValidLoss
             record.testLoss = loss
             record.elapsedSeconds = elapsedSeconds
