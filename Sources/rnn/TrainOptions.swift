@@ -109,7 +109,7 @@ struct OptimizationOptions: ParsableArguments {
     var epochs: Int?
     @Option(help: "Stop after this many optimizer steps in total.")
     var maxSteps: Int?
-    @Option(help: "Seed of initialisation, dropout and samples. (default: 1)")
+    @Option(help: "Seed: weights start as after torch.manual_seed(seed); also seeds dropout and samples. (default: 1)")
     var seed: UInt64?
 
     var configuration: TrainingConfiguration {
