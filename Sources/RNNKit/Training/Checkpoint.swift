@@ -1,0 +1,142 @@
+// Checkpoint files. A weights file is a standard safetensors file holding the model's
+// parameters under PyTorch's names, so `safetensors.torch.load_file` + `load_state_dict` read
+// it; its `__metadata__` holds strings:
+//
+//   format       "rnnkit.language-model/1"
+//   model        JSON: cell, vocab_size, embed, hidden, layers, dropout, tied
+//   vocabulary   JSON: level, symbols (sorted by code point)
+//   training     JSON: the training settings, the data sources and their fingerprint
+//   crc32        CRC-32 of the data section (every byte after the header), 8 hex digits
+//   valid_loss   (best) the validation loss of these weights
+//   progress     (latest) JSON: `TrainingProgress`
+//   state_file, state_crc32   (latest) the companion state file and its data checksum
+//
+// The state file holds the optimizer buffers as flat tensors `optimizer.<PyTorch state name>`
+// ((arena.count), the arena's layout) and the carried hidden state `carried.h`/`carried.c`
+// (L, B, H); its metadata: format, optimizer, step_count, crc32.
+
+/// The identifier of RNNKit's language-model checkpoint format.
+public let checkpointFormat = "rnnkit.language-model/1"
+
+/// A trained language model read from a checkpoint, with its vocabulary: what `rnn sample`,
+/// `rnn eval` and `rnn score` work with.
+public struct SavedModel {
+    /// The model, in evaluation mode.
+    public let model: LanguageModel<Float>
+    /// Its vocabulary.
+    public let vocabulary: Vocabulary
+    /// The settings it was trained with, if the file records them.
+    public let training: TrainingConfiguration?
+    /// The file it was read from.
+    public let path: String
+
+    /// Reads a model from a run folder (its `best.safetensors`, else `latest.safetensors`) or a
+    /// checkpoint file.
+    /// - Throws: `RNNKitError` if nothing is there, or the file is truncated, corrupted (checksum
+    ///   mismatch), not an RNNKit language-model checkpoint, or its weights do not fit its model.
+    public static func load(_ path: String) throws -> SavedModel {
+        var file = path
+        if RunDirectory.isFolder(path) {
+            let run = RunDirectory(path)
+            guard let found = [run.bestPath, run.latestPath].first(where: RunDirectory.exists) else {
+                throw RNNKitError("'\(path)' holds no checkpoint (best.safetensors or latest.safetensors)")
+            }
+            file = found
+        }
+        let weights = try Checkpoint.readVerified(file)
+        let (model, vocabulary) = try Checkpoint.model(from: weights, path: file)
+        model.isTraining = false
+        let training = try weights.metadata["training"].map { try Checkpoint.parse($0, "training", in: file) }
+            .map { try TrainingConfiguration(json: try JSONFields($0, "training").required("config")) }
+        return SavedModel(model: model, vocabulary: vocabulary, training: training, path: file)
+    }
+}
+
+/// Writing and reading checkpoint files.
+enum Checkpoint {
+    /// Writes `model`'s weights with `metadata` (plus format, model, vocabulary and crc32)
+    /// atomically to `path`.
+    static func writeWeights(_ model: LanguageModel<Float>, vocabulary: Vocabulary, metadata: [String: String],
+                             to path: String) throws {
+        var all = metadata
+        all["format"] = checkpointFormat
+        all["model"] = model.configuration.json.serialized
+        all["vocabulary"] = vocabulary.json.serialized
+        var writer = SafetensorsWriter(metadata: all)
+        try model.arena.add(to: &writer)
+        try writeWithChecksum(&writer, to: path)
+    }
+
+    /// Adds a `crc32` of the data section to `writer`'s metadata and writes it atomically.
+    static func writeWithChecksum(_ writer: inout SafetensorsWriter, to path: String) throws {
+        writer.metadata["crc32"] = "00000000"          // same header length as the final one
+        let bytes = writer.serialized()
+        writer.metadata["crc32"] = dataChecksum(bytes).hex
+        try writer.write(to: path)
+    }
+
+    /// The CRC-32 of everything after the header of a serialized safetensors file.
+    static func dataChecksum(_ bytes: [UInt8]) -> CRC32 {
+        var crc = CRC32()
+        guard bytes.count >= 8 else { return crc }
+        let n = bytes.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+        guard n >= 0, 8 + n <= bytes.count else { return crc }
+        bytes.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0[(8 + n)...])) }
+        return crc
+    }
+
+    /// Reads a checkpoint file, validating its header strictly and its data against `crc32`.
+    static func readVerified(_ path: String) throws -> SafetensorsFile {
+        let bytes = try FileIO.readAll(path)
+        let file: SafetensorsFile
+        do {
+            file = try SafetensorsFile(bytes: bytes)
+        } catch let error as RNNKitError {
+            throw RNNKitError("'\(path)' is not a readable checkpoint: \(error.message)")
+        }
+        guard let format = file.metadata["format"] else {
+            throw RNNKitError("'\(path)' is not an RNNKit checkpoint (its metadata has no 'format')")
+        }
+        guard format == checkpointFormat || format == stateFormat else {
+            throw RNNKitError("'\(path)' has format '\(format)', expected '\(checkpointFormat)'")
+        }
+        guard let expected = file.metadata["crc32"] else { throw RNNKitError("'\(path)' has no checksum (crc32)") }
+        let actual = dataChecksum(bytes).hex
+        guard actual == expected else {
+            throw RNNKitError("'\(path)' is corrupted: its data checksum is \(actual), the header says \(expected)")
+        }
+        return file
+    }
+
+    /// The model and vocabulary a verified weights file describes, with its weights loaded.
+    static func model(from file: SafetensorsFile, path: String) throws -> (LanguageModel<Float>, Vocabulary) {
+        guard file.metadata["format"] == checkpointFormat else {
+            throw RNNKitError("'\(path)' is not a model checkpoint")
+        }
+        do {
+            let configuration = try LanguageModel<Float>.Configuration(json: try parse(file.metadata["model"], "model", in: path))
+            let vocabulary = try Vocabulary(json: try parse(file.metadata["vocabulary"], "vocabulary", in: path))
+            guard vocabulary.count == configuration.vocabularySize else {
+                throw RNNKitError("the vocabulary has \(vocabulary.count) symbols, the model \(configuration.vocabularySize)")
+            }
+            let model = try LanguageModel<Float>(configuration)
+            try model.arena.load(from: file, strict: true)
+            return (model, vocabulary)
+        } catch let error as RNNKitError where !error.message.hasPrefix("'\(path)'") {
+            throw RNNKitError("'\(path)': \(error.message)")
+        }
+    }
+
+    /// Parses the JSON text of metadata entry `key`.
+    static func parse(_ text: String?, _ key: String, in path: String) throws -> JSONValue {
+        guard let text else { throw RNNKitError("'\(path)' has no '\(key)' metadata") }
+        do {
+            return try JSONValue.parse(Array(text.utf8))
+        } catch let error as RNNKitError {
+            throw RNNKitError("'\(path)': metadata '\(key)' is not valid JSON (\(error.message))")
+        }
+    }
+
+    /// The format of state files.
+    static let stateFormat = "rnnkit.training-state/1"
+}

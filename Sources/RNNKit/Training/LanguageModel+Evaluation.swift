@@ -1,0 +1,29 @@
+// Evaluating a language model on a batched stream, as PyTorch's word_language_model
+// `evaluate` does: chunks of bptt steps from the zero state, the state carried from chunk to
+// chunk, dropout off; the result is the mean cross-entropy per token.
+
+extension LanguageModel {
+    /// The mean cross-entropy per token (nats) of `stream` and the number of tokens scored.
+    ///
+    /// Reads the stream in consecutive chunks of `bptt` steps (the last one shorter), starting
+    /// from the zero state and carrying the state across chunks, with dropout off.
+    /// - Parameter shouldStop: asked before each chunk; returning true abandons the
+    ///   evaluation and the result is nil.
+    public func meanLoss(on stream: BatchedTokens, bptt: Int,
+                         shouldStop: () -> Bool = { false }) -> (loss: Double, tokens: Int)? {
+        precondition(bptt > 0, "LanguageModel.meanLoss: bptt must be positive")
+        var state: RecurrentState<Scalar>? = nil
+        var total = 0.0, count = 0, i = 0
+        while i < stream.positions {
+            if shouldStop() { return nil }
+            let T = Swift.min(bptt, stream.positions - i)
+            let (inputs, targets) = stream.chunk(start: i, count: T)
+            let result = loss(inputs: inputs, targets: targets, steps: T, batch: stream.batch, initialState: state)
+            total += result.totalLoss
+            count += result.count
+            state = result.state
+            i += T
+        }
+        return (total / Double(Swift.max(count, 1)), count)
+    }
+}

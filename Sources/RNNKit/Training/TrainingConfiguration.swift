@@ -1,0 +1,103 @@
+/// The optimizers `rnn train` offers, each PyTorch's.
+public enum OptimizerKind: String, Sendable, CaseIterable {
+    /// `torch.optim.SGD` (no momentum).
+    case sgd
+    /// `torch.optim.Adam`.
+    case adam
+    /// `torch.optim.AdamW` (decoupled weight decay 0.01).
+    case adamw
+    /// `torch.optim.RMSprop`.
+    case rmsprop
+    /// `torch.optim.Adagrad`.
+    case adagrad
+
+    /// The learning rate used when none is given: 20 for SGD (word_language_model's), 0.002 for
+    /// Adam, AdamW and RMSprop (char-rnn's), 0.01 for Adagrad (PyTorch's).
+    public var defaultLearningRate: Double {
+        switch self {
+        case .sgd: 20
+        case .adam, .adamw, .rmsprop: 0.002
+        case .adagrad: 0.01
+        }
+    }
+
+    /// A new optimizer of this kind with PyTorch's default settings and `learningRate`.
+    /// - Throws: `RNNKitError` for an invalid learning rate.
+    public func make(learningRate: Double) throws -> any Optimizer<Float> {
+        switch self {
+        case .sgd: try SGD<Float>(learningRate: learningRate)
+        case .adam: try Adam<Float>(learningRate: learningRate)
+        case .adamw: try AdamW<Float>(learningRate: learningRate)
+        case .rmsprop: try RMSprop<Float>(learningRate: learningRate)
+        case .adagrad: try Adagrad<Float>(learningRate: learningRate)
+        }
+    }
+}
+
+/// How a language model is trained: batching, the TBPTT schedule, the optimizer and the length
+/// of the run. Defaults train a small model on the built-in corpus in a minute or two.
+public struct TrainingConfiguration: Equatable, Sendable {
+    /// B, the columns the training stream is cut into.
+    public var batch = 32
+    /// k2, the steps each update backpropagates through (`--bptt`).
+    public var bptt = 64
+    /// k1, the steps between updates (`--update-every`); nil means k2.
+    public var updateEvery: Int?
+    /// The batch of the validation and test streams; nil means `batch`.
+    public var evalBatch: Int?
+    /// The optimizer.
+    public var optimizer: OptimizerKind = .adam
+    /// The initial learning rate; nil means the optimizer's default.
+    public var learningRate: Double?
+    /// The largest global gradient norm (PyTorch's `clip_grad_norm_`); 0 means no clipping.
+    public var clip = 5.0
+    /// Divide the learning rate by this when an epoch's validation loss does not improve;
+    /// 0 means never.
+    public var anneal = 0.0
+    /// Passes over the training stream.
+    public var epochs = 10
+    /// Stop after this many optimizer steps in total; nil means no limit.
+    public var maxSteps: Int?
+    /// Also validate every this many steps within an epoch; 0 means only at epoch ends.
+    public var evalEvery = 0
+    /// The seed of weight initialisation, dropout masks and samples.
+    public var seed: UInt64 = 1
+    /// Draw embedding and decoder weights from U(−r, r) and zero the decoder bias (0: PyTorch's
+    /// default initialisation).
+    public var initRange = 0.0
+
+    /// A configuration with the defaults.
+    public init() {}
+
+    /// k1.
+    public var k1: Int { updateEvery ?? bptt }
+    /// The validation and test batch.
+    public var resolvedEvalBatch: Int { evalBatch ?? batch }
+    /// The learning rate at the start.
+    public var resolvedLearningRate: Double { learningRate ?? optimizer.defaultLearningRate }
+
+    /// Throws `RNNKitError` for a setting that cannot work (named as the command-line option).
+    public func validate() throws {
+        func positive(_ value: Int, _ option: String) throws {
+            guard value > 0 else { throw RNNKitError("\(option) must be positive, got \(value)") }
+        }
+        try positive(batch, "--batch")
+        try positive(bptt, "--bptt")
+        try positive(k1, "--update-every")
+        try positive(resolvedEvalBatch, "--eval-batch")
+        try positive(epochs, "--epochs")
+        if let maxSteps { try positive(maxSteps, "--max-steps") }
+        guard k1 <= bptt else {
+            throw RNNKitError("--update-every \(k1) must not exceed --bptt \(bptt) (gradients flow through the last k2 ≥ k1 steps)")
+        }
+        guard evalEvery >= 0 else { throw RNNKitError("--eval-every must be ≥ 0, got \(evalEvery)") }
+        guard resolvedLearningRate > 0, resolvedLearningRate.isFinite else {
+            throw RNNKitError("--lr must be a positive number, got \(resolvedLearningRate)")
+        }
+        guard clip >= 0, clip.isFinite else { throw RNNKitError("--clip must be ≥ 0 (0 = no clipping), got \(clip)") }
+        guard anneal == 0 || (anneal >= 1 && anneal.isFinite) else {
+            throw RNNKitError("--anneal must be ≥ 1 (0 = never), got \(anneal)")
+        }
+        guard initRange >= 0, initRange.isFinite else { throw RNNKitError("--init-range must be ≥ 0, got \(initRange)") }
+    }
+}

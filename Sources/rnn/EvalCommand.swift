@@ -1,0 +1,46 @@
+import ArgumentParser
+import RNNKit
+
+/// `rnn eval`: the loss of a trained model on a text.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a trained model on a text: loss, perplexity and bits per character (or word).",
+        discussion: "The text is batched and read in chunks with the state carried, as during training's validation.")
+
+    @Option(help: ArgumentHelp("A run folder (its best.safetensors) or a checkpoint file.", valueName: "dir"))
+    var model: String
+    @Option(help: ArgumentHelp("The text to evaluate (UTF-8).", valueName: "file"))
+    var text: String
+    @Option(help: "Columns the text is cut into. (default: the run's --eval-batch)")
+    var batch: Int?
+    @Option(help: "Steps per chunk. (default: the run's --bptt)")
+    var bptt: Int?
+
+    func validate() throws {
+        if let batch, batch <= 0 { throw ValidationError("--batch must be positive, got \(batch)") }
+        if let bptt, bptt <= 0 { throw ValidationError("--bptt must be positive, got \(bptt)") }
+    }
+
+    func run() throws {
+        let saved = try SavedModel.load(model)
+        let vocabulary = saved.vocabulary
+        let content = try TextFile.read(text)
+        let tokens = Tokenizer.tokens(of: content, level: vocabulary.level)
+        let ids: [Int], unknown: Int
+        do {
+            (ids, unknown) = try encode(tokens, vocabulary, what: "'\(text)'")
+        } catch let error as RNNKitError {
+            let symbol = tokens.first { vocabulary.id(of: $0) == nil }
+            let place = symbol.flatMap { Tokenizer.location(of: $0, in: content, level: vocabulary.level) }
+            throw RNNKitError(error.message + (place.map { " (first at line \($0.line), column \($0.column))" } ?? ""))
+        }
+        if unknown > 0 { warn("\(unknown) word(s) are not in the vocabulary; read as \(Vocabulary.unknown)") }
+        let B = batch ?? saved.training?.resolvedEvalBatch ?? 1
+        let stream = try BatchedTokens(ids, batch: B, what: "'\(text)'")
+        let result = saved.model.meanLoss(on: stream, bptt: bptt ?? saved.training?.bptt ?? 64)!
+        let unit = vocabulary.level == .char ? "char" : "word"
+        print("loss \(fixed(result.loss, 4)) nats/\(unit)  perplexity \(fixed(Double.exp(result.loss), 2))"
+              + "  bits/\(unit) \(fixed(result.loss / Double.log(2), 4))  (\(thousands(Double(result.tokens))) \(unit)s scored, batch \(B))")
+    }
+}
