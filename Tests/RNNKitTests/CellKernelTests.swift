@@ -5,20 +5,10 @@ import Testing
 /// The vectorised Float step kernels (every ISA this CPU has) against the generic Swift
 /// references, on odd widths (tails), padding rows and wide input ranges.
 @Suite(.serialized) struct CellKernelTests {
-    static let isas: [Int32] = [1, 2, 3]   // portable, avx2, avx512 (skipped where absent)
     static let widths = [1, 7, 16, 33]
 
     func buffer(_ n: Int, _ g: inout SeededGenerator, scale: Float = 4) -> [Float] {
         (0..<n).map { _ in g.uniform(-scale, scale) }
-    }
-
-    func eachISA(_ body: (String) -> Void) {
-        defer { _ = rnnkit_pointwise_force(0) }
-        var seen = Set<String>()
-        for which in Self.isas {
-            let name = String(cString: rnnkit_pointwise_force(which))
-            if seen.insert(name).inserted { body(name) }
-        }
     }
 
     @Test(arguments: widths)

@@ -17,15 +17,6 @@ import Testing
     /// can take the square root of a negative number).
     func bits(_ x: [Float]) -> [UInt32] { x.map(\.bitPattern) }
 
-    func eachISA(_ body: (String) -> Void) {
-        defer { _ = rnnkit_pointwise_force(0) }
-        var seen = Set<String>()
-        for which: Int32 in [1, 2, 3] {
-            let name = String(cString: rnnkit_pointwise_force(which))
-            if seen.insert(name).inserted { body(name) }
-        }
-    }
-
     @Test(arguments: counts)
     func adamMatchesReferenceBitForBit(_ n: Int) {
         let d = data(n, UInt64(n))
