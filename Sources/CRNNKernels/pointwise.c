@@ -170,6 +170,23 @@ static ATTR void elman_forward_##SFX(int relu, intptr_t B, intptr_t H, intptr_t 
     }                                                                                               \
 }                                                                                                   \
                                                                                                     \
+static ATTR void elman_backward_##SFX(int relu, intptr_t B, intptr_t H, intptr_t t,               \
+        const intptr_t *lengths, const float *dh, const float *gates, float *d_gates, float *dh_direct) { \
+    for (intptr_t b = 0; b < B; b++) {                                                              \
+        const float *dhb = dh + b * H, *h = gates + b * H; float *dg = d_gates + b * H, *dd = dh_direct + b * H; \
+        if (inactive_##SFX(lengths, t, b)) {                                                        \
+            memcpy(dd, dhb, (size_t)H * sizeof(float)); memset(dg, 0, (size_t)H * sizeof(float));  \
+            continue;                                                                               \
+        }                                                                                           \
+        for (intptr_t j = 0; j < H; j += W) {                                                       \
+            intptr_t n = H - j;                                                                     \
+            vf_##SFX d = load_##SFX(dhb + j, n), y = load_##SFX(h + j, n);                          \
+            vf_##SFX g = relu ? (vf_##SFX)((vi_##SFX)d & (y > 0)) : d * (1.0f - y * y);             \
+            store_##SFX(dg + j, g, n); store_##SFX(dd + j, (vf_##SFX)0, n);                         \
+        }                                                                                           \
+    }                                                                                               \
+}                                                                                                   \
+                                                                                                    \
 static ATTR double exp_shifted_##SFX(const float *x, float *y, intptr_t n, float shift) {         \
     double sum = 0;                                                                                 \
     for (intptr_t j = 0; j < n; j += W) {                                                           \
@@ -284,6 +301,11 @@ void rnnkit_gru_backward_f32(intptr_t batch, intptr_t hidden, intptr_t t, const 
 void rnnkit_elman_forward_f32(int relu, intptr_t batch, intptr_t hidden, intptr_t t, const intptr_t *lengths,
                               float *gates, const float *h_prev, float *h_out) {
     DISPATCH(elman_forward, relu, batch, hidden, t, lengths, gates, h_prev, h_out)
+}
+
+void rnnkit_elman_backward_f32(int relu, intptr_t batch, intptr_t hidden, intptr_t t, const intptr_t *lengths,
+                               const float *dh, const float *gates, float *d_gates, float *dh_direct) {
+    DISPATCH(elman_backward, relu, batch, hidden, t, lengths, dh, gates, d_gates, dh_direct)
 }
 
 double rnnkit_exp_shifted_f32(const float *x, float *y, intptr_t n, float shift) {

@@ -82,6 +82,17 @@ import Testing
                 elmanStepForwardReference(relu: relu, batch: B, hidden: H, t: 1, lengths: lengths, gates: &gr, hPrev: hp, hOut: &h1)
                 elmanStepForward(relu: relu, batch: B, hidden: H, t: 1, lengths: lengths, gates: &gf, hPrev: hp, hOut: &h2)
                 expectClose(h2, h1, atol: 1e-6, rtol: 1e-6, "\(isa) H\(H) relu \(relu)")
+                // Backward at a step where row 0 is padding (t = 1 ≥ lengths[0]) and row 1 is not.
+                let dh = buffer(B * H, &g)
+                var (dgr, dgf) = ([Float](repeating: 9, count: B * H), [Float](repeating: 9, count: B * H))
+                var (ddr, ddf) = (dgr, dgf)
+                elmanStepBackwardReference(relu: relu, batch: B, hidden: H, t: 1, lengths: lengths, dh: dh, gates: gr,
+                                           dGates: &dgr, dhDirect: &ddr)
+                elmanStepBackward(relu: relu, batch: B, hidden: H, t: 1, lengths: lengths, dh: dh, gates: gr,
+                                  dGates: &dgf, dhDirect: &ddf)
+                expectClose(dgf, dgr, atol: 1e-6, rtol: 1e-6, "\(isa) H\(H) relu \(relu) d(gates)")
+                expectClose(ddf, ddr, atol: 0, rtol: 0, "\(isa) H\(H) relu \(relu) dh direct")
+                #expect(dgr[..<H].allSatisfy { $0 == 0 } && ddr[..<H] == dh[..<H], "padding row passes dh through")
             }
         }
     }

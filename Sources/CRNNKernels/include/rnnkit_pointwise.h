@@ -28,6 +28,8 @@ void rnnkit_gru_backward_f32(intptr_t batch, intptr_t hidden, intptr_t t, const 
                              float *d_gates_input, float *d_gates_hidden, float *dh_direct);
 void rnnkit_elman_forward_f32(int relu, intptr_t batch, intptr_t hidden, intptr_t t, const intptr_t *lengths,
                               float *gates, const float *h_prev, float *h_out);
+void rnnkit_elman_backward_f32(int relu, intptr_t batch, intptr_t hidden, intptr_t t, const intptr_t *lengths,
+                               const float *dh, const float *gates, float *d_gates, float *dh_direct);
 
 /// y[i] = exp(x[i] - shift) for i < n; returns the sum of y (accumulated in double).
 double rnnkit_exp_shifted_f32(const float *x, float *y, intptr_t n, float shift);

@@ -91,3 +91,18 @@ func elmanStepForward<Scalar: RNNScalar>(
     }
     rnnkit_elman_forward_f32(relu ? 1 : 0, batch, H, t, lengths, float(gates), float(hPrev), float(hOut))
 }
+
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
+func elmanStepBackward<Scalar: RNNScalar>(
+    relu: Bool, batch: Int, hidden H: Int, t: Int, lengths: UnsafePointer<Int>?,
+    dh: UnsafePointer<Scalar>, gates: UnsafePointer<Scalar>,
+    dGates: UnsafeMutablePointer<Scalar>, dhDirect: UnsafeMutablePointer<Scalar>
+) {
+    guard Scalar.self == Float.self else {
+        return elmanStepBackwardReference(relu: relu, batch: batch, hidden: H, t: t, lengths: lengths, dh: dh,
+                                          gates: gates, dGates: dGates, dhDirect: dhDirect)
+    }
+    rnnkit_elman_backward_f32(relu ? 1 : 0, batch, H, t, lengths, float(dh), float(gates), float(dGates),
+                              float(dhDirect))
+}

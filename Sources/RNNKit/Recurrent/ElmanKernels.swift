@@ -35,7 +35,7 @@ func elmanStepForwardReference<Scalar: RNNScalar>(
 /// - dhDirect: (B, H) out: zero (dh for inactive rows); the caller adds dGates·W_hh.
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
-func elmanStepBackward<Scalar: RNNScalar>(
+func elmanStepBackwardReference<Scalar: RNNScalar>(
     relu: Bool, batch: Int, hidden H: Int, t: Int, lengths: UnsafePointer<Int>?,
     dh: UnsafePointer<Scalar>, gates: UnsafePointer<Scalar>,
     dGates: UnsafeMutablePointer<Scalar>, dhDirect: UnsafeMutablePointer<Scalar>

@@ -128,15 +128,16 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         let ghStep = cell == .gru ? self.gh.ensure(B * GH) : nil
         let bhn = cell == .gru ? biasHH.map { UnsafePointer(arena.valuePointer($0) + 2 * H) } : nil
 
+        // Batch rows are independent through the whole sequence, so each thread runs the
+        // entire time loop for its own rows r ..< r + n: one hand-off per sequence, no
+        // barrier between steps.
         let pieces = stepPieces(batch: B)
-        for t in order(T) {
-            let hp = hPrev + t * B * H                      // (B, H)
-            let hn = nextSlot(hPrev, hLast, t: t, T: T, B: B)
-            let g = gates + t * B * GH                      // (B, G·H)
-            let cp = cPrevBase.map { $0 + t * B * H }, cn = cPrevBase.map { nextSlot($0, cLast!, t: t, T: T, B: B) }
-            // One step for batch rows r ..< r + n: rows are independent, so a step can be
-            // split across threads with no barrier between the product and the cell.
-            func rows(_ r: Int, _ n: Int) {
+        forEachRowPiece(batch: B, pieces: pieces) { r, n in
+            for t in order(T) {
+                let hp = hPrev + t * B * H                      // (B, H)
+                let hn = nextSlot(hPrev, hLast, t: t, T: T, B: B)
+                let g = gates + t * B * GH                      // (B, G·H)
+                let cp = cPrevBase.map { $0 + t * B * H }, cn = cPrevBase.map { nextSlot($0, cLast!, t: t, T: T, B: B) }
                 // Recurrent product h_{t−1} (n, H) · W_hhᵀ (H, G·H): into the gates for RNN
                 // and LSTM, into its own buffer for GRU (b_hn and r apply to it separately).
                 let target = (cell == .gru ? ghStep! : g) + r * GH, beta: Scalar = cell == .gru ? 0 : 1
@@ -163,7 +164,6 @@ final class RecurrentLayer<Scalar: RNNScalar> {
                 writeOutputStep(hn + r * H, batch: n, hidden: H, t: t, lengths: lens,
                                 to: output + (t * B + r) * ldo, ldo: ldo)
             }
-            forEachRowPiece(batch: B, pieces: pieces, rows)
         }
     }
 
@@ -204,43 +204,43 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         let prepacked = T > 1
         if prepacked { packedWhh.pack(transB: false, b: whh, ldb: H) }
 
+        // Each thread runs the whole reverse loop for its own batch rows (see forward).
         let pieces = stepPieces(batch: B)
-        for t in backwardOrder(T) {
-            let g = gates.pointer + t * B * GH, dg = dG + t * B * GH    // (B, G·H)
-            let hp = hPrev.pointer + t * B * H                          // (B, H)
-            func rows(_ r: Int, _ n: Int) {
-                let lens = lengths.map { $0 + r }
+        forEachRowPiece(batch: B, pieces: pieces) { r, n in
+            var carried = dh + r * H, next = dhNext + r * H      // (n, H) dh and dhNext of these rows
+            let lens = lengths.map { $0 + r }
+            for t in backwardOrder(T) {
+                let g = gates.pointer + (t * B + r) * GH, dg = dG + (t * B + r) * GH    // (n, G·H)
                 if let dOutput {
                     addOutputGradientStep(dOutput + (t * B + r) * ldo, ldo: ldo, batch: n, hidden: H, t: t,
-                                          lengths: lens, into: dh + r * H)
+                                          lengths: lens, into: carried)
                 }
                 switch cell {
                 case .lstm:
-                    lstmStepBackward(batch: n, hidden: H, t: t, lengths: lens, dh: dh + r * H, dc: dc! + r * H,
-                                     gates: g + r * GH, cPrev: cPrev.pointer + (t * B + r) * H,
-                                     tanhC: tanhC.pointer + (t * B + r) * H, dGates: dg + r * GH,
-                                     dhDirect: dhNext + r * H)
+                    lstmStepBackward(batch: n, hidden: H, t: t, lengths: lens, dh: carried, dc: dc! + r * H,
+                                     gates: g, cPrev: cPrev.pointer + (t * B + r) * H,
+                                     tanhC: tanhC.pointer + (t * B + r) * H, dGates: dg, dhDirect: next)
                 case .gru:
-                    gruStepBackward(batch: n, hidden: H, t: t, lengths: lens, dh: dh + r * H, gates: g + r * GH,
-                                    ghn: ghn.pointer + (t * B + r) * H, hPrev: hp + r * H, dGatesInput: dg + r * GH,
-                                    dGatesHidden: dGH + (t * B + r) * GH, dhDirect: dhNext + r * H)
+                    gruStepBackward(batch: n, hidden: H, t: t, lengths: lens, dh: carried, gates: g,
+                                    ghn: ghn.pointer + (t * B + r) * H, hPrev: hPrev.pointer + (t * B + r) * H,
+                                    dGatesInput: dg, dGatesHidden: dGH + (t * B + r) * GH, dhDirect: next)
                 case .rnnTanh, .rnnRelu:
                     elmanStepBackward(relu: cell == .rnnRelu, batch: n, hidden: H, t: t, lengths: lens,
-                                      dh: dh + r * H, gates: g + r * GH, dGates: dg + r * GH, dhDirect: dhNext + r * H)
+                                      dh: carried, gates: g, dGates: dg, dhDirect: next)
                 }
                 // dL/dh_{t−1} = direct part + dL/d(gh) (n, G·H) · W_hh (G·H, H)
                 let dgh = dGH + (t * B + r) * GH
                 if prepacked {
                     gemm(transA: false, m: n, alpha: 1, a: dgh, lda: GH, packedB: packedWhh, beta: 1,
-                         c: dhNext + r * H, ldc: H, maxThreads: pieces > 1 ? 1 : nil)
+                         c: next, ldc: H, maxThreads: pieces > 1 ? 1 : nil)
                 } else {
                     gemm(transA: false, transB: false, m: n, n: H, k: GH, alpha: 1, a: dgh, lda: GH,
-                         b: whh, ldb: H, beta: 1, c: dhNext + r * H, ldc: H)
+                         b: whh, ldb: H, beta: 1, c: next, ldc: H)
                 }
+                swap(&carried, &next)
             }
-            forEachRowPiece(batch: B, pieces: pieces, rows)
-            swap(&dh, &dhNext)
         }
+        if T % 2 == 1 { swap(&dh, &dhNext) }    // every thread swapped T times: dL/dh_0 is in dh
         dh0?.update(from: dh, count: B * H)
         if let dc0, let dc { dc0.update(from: dc, count: B * H) }
 
