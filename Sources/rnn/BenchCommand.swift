@@ -28,6 +28,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print only the JSON lines.")
     var json = false
 
+    @Flag(help: "Time the matrix products RNNKit's layers run (GEMMBenchmark.standardShapes) instead: GFLOP/s on one thread and on --threads, and with W_hh prepacked for the per-step shapes.")
+    var gemm = false
+
     func validate() throws {
         if let only, !LanguageModelBenchmark.configurations.contains(where: { $0.name == only }) {
             throw ValidationError("unknown configuration '\(only)'; choose from \(LanguageModelBenchmark.configurations.map(\.name).joined(separator: ", "))")
@@ -38,6 +41,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         if let threads { Compute.threadCount = threads }
+        if gemm { return try runGEMM() }
         let chosen = LanguageModelBenchmark.configurations.filter { only == nil || $0.name == only }
         if !json {
             // The same header as torch_rnn_bench.py: the 1024³ SGEMM rate with these threads,
@@ -53,5 +57,20 @@ struct BenchCommand: ParsableCommand {
         }
         let peak = LanguageModelBenchmark.peakResidentMiB()
         print("{\"peak_rss_mib\": \((peak * 10).rounded() / 10)}")
+    }
+
+    /// One JSON line per standard shape: the median GFLOP/s of 7 samples of at least 0.1 s.
+    private func runGEMM() throws {
+        let all = Compute.threadCount
+        for shape in GEMMBenchmark.standardShapes {
+            var rates: [String] = []
+            for t in Set([1, all]).sorted() {
+                for prepacked in shape.m <= 64 ? [false, true] : [false] {
+                    let m = try GEMMBenchmark.measure(shape, threads: t, prepackedB: prepacked, minimumSeconds: 0.1)
+                    rates.append("\"\(t)t\(prepacked ? " prepacked" : "")\": \((m.gflops * 10).rounded() / 10)")
+                }
+            }
+            print("{\"gemm\": \"\(shape)\", \(rates.joined(separator: ", "))}")
+        }
     }
 }
