@@ -3,7 +3,7 @@
 /// Layers allocate their buffers once per (T, B) shape and reuse them across calls, so no
 /// allocation happens inside a time loop. `ensure(_:)` only reallocates when a larger size is
 /// asked for; contents are not preserved across a reallocation.
-final class ScratchBuffer<Scalar: RNNScalar> {
+final class ScratchBuffer<Scalar: Numeric> {
     /// The first element; valid until the next `ensure` that grows the buffer.
     private(set) var pointer: UnsafeMutablePointer<Scalar>
     private(set) var capacity: Int

@@ -42,15 +42,25 @@ extension LanguageModel {
         let c = configuration, N = T * B
         steps = T; batch = B
         inputIds = inputs
-        let x = embedded.ensure(N * c.embeddingSize)                      // (N, E)
-        inputIds.withUnsafeBufferPointer { embedding.forward(ids: $0.baseAddress!, rows: N, into: x) }
-        if dropoutActive { embeddingDropout.forward(x: x, count: N * c.embeddingSize, into: x) }
         if let s = initialState {
             precondition(s.h.shape == [c.numLayers, B, c.hiddenSize],
                          "LanguageModel: state must be \([c.numLayers, B, c.hiddenSize]), got \(s.h.shape)")
         }
+        // With fewer symbols than rows and no dropout on the embedding, the first layer
+        // projects each embedding row once and looks the projections up (the same numbers).
+        embeddingFolded = foldsEmbeddingLookup && !dropoutActive && embedding.paddingIndex == nil
+            && c.vocabularySize < N
         let y = withOptionalPointers(initialState?.h, initialState?.c) { h0, c0 in
-            rnn.forward(x: x, steps: T, batch: B, h0: h0, c0: c0, lengths: nil)   // (N, H)
+            if embeddingFolded {
+                return inputIds.withUnsafeBufferPointer {
+                    rnn.forward(tokens: $0.baseAddress!, table: arena.valuePointer(embedding.weight),
+                                vocabulary: c.vocabularySize, steps: T, batch: B, h0: h0, c0: c0)   // (N, H)
+                }
+            }
+            let x = embedded.ensure(N * c.embeddingSize)                  // (N, E)
+            inputIds.withUnsafeBufferPointer { embedding.forward(ids: $0.baseAddress!, rows: N, into: x) }
+            if dropoutActive { embeddingDropout.forward(x: x, count: N * c.embeddingSize, into: x) }
+            return rnn.forward(x: x, steps: T, batch: B, h0: h0, c0: c0, lengths: nil)   // (N, H)
         }
         var decoderInput = y
         if dropoutActive {
@@ -83,10 +93,14 @@ extension LanguageModel {
         let dh = dHidden.ensure(N * c.hiddenSize)                          // (N, H)
         decoder.backward(x: decoderInput!, dy: logits.pointer, rows: N, dx: dh)
         if dropoutActive { outputDropout.backward(dy: dh, count: N * c.hiddenSize, into: dh) }
-        let dx = dEmbedded.ensure(N * c.embeddingSize)                     // (N, E)
-        rnn.backward(dOutput: dh, dhN: nil, dcN: nil, dx: dx, dh0: nil, dc0: nil)
-        if dropoutActive { embeddingDropout.backward(dy: dx, count: N * c.embeddingSize, into: dx) }
-        inputIds.withUnsafeBufferPointer { embedding.backward(ids: $0.baseAddress!, dy: dx, rows: N) }
+        if embeddingFolded {  // dL/dE (V, E) is added straight into the embedding's gradient
+            rnn.backward(dOutput: dh, dhN: nil, dcN: nil, dx: arena.gradientPointer(embedding.weight), dh0: nil, dc0: nil)
+        } else {
+            let dx = dEmbedded.ensure(N * c.embeddingSize)                 // (N, E)
+            rnn.backward(dOutput: dh, dhN: nil, dcN: nil, dx: dx, dh0: nil, dc0: nil)
+            if dropoutActive { embeddingDropout.backward(dy: dx, count: N * c.embeddingSize, into: dx) }
+            inputIds.withUnsafeBufferPointer { embedding.backward(ids: $0.baseAddress!, dy: dx, rows: N) }
+        }
         return (loss, state)
     }
 

@@ -80,6 +80,10 @@ public final class LanguageModel<Scalar: RNNScalar> {
     let dHidden = ScratchBuffer<Scalar>()       // (N, H) dL/d(decoder input)
     let dEmbedded = ScratchBuffer<Scalar>()     // (N, E) dL/d(embedding output)
     var decoderInput: UnsafePointer<Scalar>?    // (N, H) what the decoder read
+    /// Whether a chunk may fold the embedding lookup into the first layer's input projection
+    /// (tests turn it off to compare both paths).
+    var foldsEmbeddingLookup = true
+    var embeddingFolded = false                 // the last forward folded it
     var steps = 0, batch = 0
 
     init(configuration: Configuration, arena: ParameterArena<Scalar>, embedding: Embedding<Scalar>,

@@ -41,7 +41,7 @@ public class RecurrentCell<Scalar: RNNScalar> {
         let xs = input.ensure(B * inputSize)
         x.scalars.withUnsafeBufferPointer { xs.update(from: $0.baseAddress!, count: B * inputSize) }
         withOptionalPointers(state?.h, state?.c) { h0, c0 in
-            layer.forward(x: xs, steps: 1, batch: B, h0: h0, c0: c0, lengths: nil,
+            layer.forward(input: .dense(xs), steps: 1, batch: B, h0: h0, c0: c0, lengths: nil,
                           output: output.ensure(B * H), ldo: H)
         }
         let h = Tensor(shape: [B, H], scalars: Array(UnsafeBufferPointer(start: layer.hLast.pointer, count: B * H)))
@@ -65,8 +65,8 @@ public class RecurrentCell<Scalar: RNNScalar> {
             dx.withUnsafeMutableBufferPointer { dx in
                 dh.withUnsafeMutableBufferPointer { dh in
                     dc.withUnsafeMutableBufferPointer { dc in
-                        layer.backward(dOutput: nil, ldo: H, dhN: dhN, dcN: dcN, x: input.pointer,
-                                       dx: dx.baseAddress!, accumulate: false, dh0: dh.baseAddress!,
+                        layer.backward(dOutput: nil, ldo: H, dhN: dhN, dcN: dcN, input: .dense(input.pointer),
+                                       dInput: dx.baseAddress!, accumulate: false, dh0: dh.baseAddress!,
                                        dc0: cell.hasCellState ? dc.baseAddress! : nil)
                     }
                 }

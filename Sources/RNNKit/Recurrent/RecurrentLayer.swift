@@ -37,6 +37,7 @@ final class RecurrentLayer<Scalar: RNNScalar> {
     let packedWhhT: GEMMPackedB<Scalar>     // W_hhᵀ (H, G·H) in the GEMM kernel's layout, per forward
     let packedWhh: GEMMPackedB<Scalar>      // W_hh (G·H, H) in the GEMM kernel's layout, per backward
     let biasRow = ScratchBuffer<Scalar>()   // (G·H) bias folded into the input projection
+    let tokenProjection = ScratchBuffer<Scalar>()  // (V, G·H) token input: bias + table·W_ihᵀ; backward: dG summed by token
     // Backward.
     let dGates = ScratchBuffer<Scalar>()    // (T, B, G·H) dL/d(gi)
     let dGatesHidden = ScratchBuffer<Scalar>()  // (T, B, G·H) GRU dL/d(gh)
@@ -88,23 +89,22 @@ final class RecurrentLayer<Scalar: RNNScalar> {
     // MARK: - Forward
 
     /// Runs the layer over a sequence.
-    /// - x: (T, B, I) input. h0, c0: (B, H) initial state, nil = zeros.
+    /// - input: the (T, B, I) input, dense or as token ids into a table; it must stay valid
+    ///   until backward. h0, c0: (B, H) initial state, nil = zeros.
     /// - lengths: (B) valid steps per sequence (1...T), nil = all T; must stay valid until backward.
     /// - output: (T, B, ·) with leading dimension ldo; receives h_t in its first H columns.
     /// The final state is left in `hLast`/`cLast`.
-    func forward(x: UnsafePointer<Scalar>, steps T: Int, batch B: Int,
+    func forward(input: LayerInput<Scalar>, steps T: Int, batch B: Int,
                  h0: UnsafePointer<Scalar>?, c0: UnsafePointer<Scalar>?, lengths: UnsafePointer<Int>?,
                  output: UnsafeMutablePointer<Scalar>, ldo: Int) {
-        let H = hiddenSize, I = inputSize, GH = cell.gateCount * H
+        let H = hiddenSize, GH = cell.gateCount * H
         steps = T; batch = B; self.lengths = lengths
         let gates = self.gates.ensure(T * B * GH), hPrev = self.hPrev.ensure(T * B * H)
         let hLast = self.hLast.ensure(B * H)
-        let wih = arena.valuePointer(weightIH), whh = arena.valuePointer(weightHH)
+        let whh = arena.valuePointer(weightHH)
 
-        // gates (T·B, G·H) = bias + X·W_ihᵀ: the input projection of all steps in one GEMM.
-        fillRows(gates, rows: T * B, cols: GH, ldc: GH, bias: foldedBias())
-        gemm(transA: false, transB: true, m: T * B, n: GH, k: I, alpha: 1, a: x, lda: I,
-             b: wih, ldb: I, beta: 1, c: gates, ldc: GH)
+        // gates (T·B, G·H) = bias + X·W_ihᵀ: the input projection of all steps at once.
+        projectInput(input, rows: T * B, into: gates, bias: foldedBias())
         // The per-step product h·W_hhᵀ reuses W_hhᵀ packed once for all T steps; a single
         // step (a cell) is not worth the packing.
         let prepacked = T > 1
@@ -186,21 +186,22 @@ final class RecurrentLayer<Scalar: RNNScalar> {
     /// Backpropagation through time over the sequence of the last forward.
     /// - dOutput: (T, B, ·) dL/d(output) with leading dimension ldo, nil = zero.
     /// - dhN, dcN: (B, H) dL/dh_n, dL/dc_n, nil = zero.
-    /// - x: (T, B, I) the same input the forward read.
-    /// - dx: (T, B, I) receives dL/dx (added when `accumulate`), nil = not needed.
+    /// - input: the same input the forward read.
+    /// - dInput: receives dL/dx (T, B, I), added when `accumulate`; for a token input,
+    ///   dL/d(table) (V, I), always added. nil = not needed.
     /// - dh0, dc0: (B, H) receive dL/dh0, dL/dc0, nil = not needed.
     /// Adds dL/dW_ih, dL/dW_hh, dL/db_ih, dL/db_hh into the arena's gradients.
     func backward(dOutput: UnsafePointer<Scalar>?, ldo: Int, dhN: UnsafePointer<Scalar>?, dcN: UnsafePointer<Scalar>?,
-                  x: UnsafePointer<Scalar>, dx: UnsafeMutablePointer<Scalar>?, accumulate: Bool,
+                  input: LayerInput<Scalar>, dInput: UnsafeMutablePointer<Scalar>?, accumulate: Bool,
                   dh0: UnsafeMutablePointer<Scalar>?, dc0: UnsafeMutablePointer<Scalar>?) {
-        let T = steps, B = batch, H = hiddenSize, I = inputSize, GH = cell.gateCount * H
+        let T = steps, B = batch, H = hiddenSize, GH = cell.gateCount * H
         let dG = dGates.ensure(T * B * GH)
         let dGH = cell == .gru ? dGatesHidden.ensure(T * B * GH) : dG   // dL/d(gh), time-ordered
         var dh = self.dh.ensure(B * H), dhNext = self.dhNext.ensure(B * H)
         let dc = cell == .lstm ? self.dc.ensure(B * H) : nil
         if let dhN { dh.update(from: dhN, count: B * H) } else { dh.update(repeating: 0, count: B * H) }
         if let dc { if let dcN { dc.update(from: dcN, count: B * H) } else { dc.update(repeating: 0, count: B * H) } }
-        let whh = arena.valuePointer(weightHH), wih = arena.valuePointer(weightIH)
+        let whh = arena.valuePointer(weightHH)
         let prepacked = T > 1
         if prepacked { packedWhh.pack(transB: false, b: whh, ldb: H) }
 
@@ -245,20 +246,14 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         if let dc0, let dc { dc0.update(from: dc, count: B * H) }
 
         // Weight gradients: one GEMM each over all T·B rows.
-        // dW_ih (G·H, I) += dGᵀ (G·H, T·B) · X (T·B, I);  dW_hh (G·H, H) += dGHᵀ · H_prev (T·B, H)
-        gemm(transA: true, transB: false, m: GH, n: I, k: T * B, alpha: 1, a: dG, lda: GH,
-             b: x, ldb: I, beta: 1, c: arena.gradientPointer(weightIH), ldc: I)
+        // dW_hh (G·H, H) += dGHᵀ (G·H, T·B) · H_prev (T·B, H); dW_ih and dX from dG (T·B, G·H).
         gemm(transA: true, transB: false, m: GH, n: H, k: T * B, alpha: 1, a: dGH, lda: GH,
              b: hPrev.pointer, ldb: H, beta: 1, c: arena.gradientPointer(weightHH), ldc: H)
         if let biasIH, let biasHH {
             accumulateColumnSums(dG, rows: T * B, cols: GH, lda: GH, into: arena.gradientPointer(biasIH))
             accumulateColumnSums(dGH, rows: T * B, cols: GH, lda: GH, into: arena.gradientPointer(biasHH))
         }
-        // dX (T·B, I) (+)= dG (T·B, G·H) · W_ih (G·H, I)
-        if let dx {
-            gemm(transA: false, transB: false, m: T * B, n: I, k: GH, alpha: 1, a: dG, lda: GH,
-                 b: wih, ldb: I, beta: accumulate ? 1 : 0, c: dx, ldc: I)
-        }
+        backpropagateInput(input, dGates: dG, rows: T * B, dInput: dInput, accumulate: accumulate)
     }
 
     // MARK: - Threads

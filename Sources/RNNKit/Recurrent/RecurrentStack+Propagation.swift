@@ -5,11 +5,15 @@ extension RecurrentStack {
     /// Whether inter-layer dropout applies in this call.
     var dropoutActive: Bool { isTraining && dropout > 0 && numLayers > 1 }
 
-    /// The input of layer k: the caller's input for k = 0, else layer k−1's output (T, B, D·H),
-    /// after dropout when active (the dropout layer keeps its own output buffer).
-    func layerInput(_ k: Int) -> UnsafePointer<Scalar> {
-        if k == 0 { return UnsafePointer(inputCopy.pointer) }
-        return UnsafePointer(dropoutActive ? interLayerDropout[k - 1].outputPointer : outputs[k - 1].pointer)
+    /// The input of layer k: the caller's input for k = 0 (a copy of x, or token ids into a
+    /// table), else layer k−1's output (T, B, D·H), after dropout when active (the dropout
+    /// layer keeps its own output buffer).
+    func layerInput(_ k: Int) -> LayerInput<Scalar> {
+        if k == 0 {
+            guard let table = tokenTable else { return .dense(UnsafePointer(inputCopy.pointer)) }
+            return .tokens(ids: UnsafePointer(tokenCopy.pointer), table: table.values, vocabulary: table.vocabulary)
+        }
+        return .dense(UnsafePointer(dropoutActive ? interLayerDropout[k - 1].outputPointer : outputs[k - 1].pointer))
     }
 
     // MARK: - Forward
@@ -20,12 +24,30 @@ extension RecurrentStack {
     @discardableResult
     func forward(x: UnsafePointer<Scalar>, steps T: Int, batch B: Int, h0: UnsafePointer<Scalar>?,
                  c0: UnsafePointer<Scalar>?, lengths: [Int]?) -> UnsafePointer<Scalar> {
+        inputCopy.ensure(T * B * inputSize).update(from: x, count: T * B * inputSize)
+        tokenTable = nil
+        return propagate(steps: T, batch: B, h0: h0, c0: c0, lengths: lengths)
+    }
+
+    /// Runs the stack on x_n = table[ids[n]], an embedding lookup folded into the first
+    /// layer's input projection (see `LayerInput.tokens`): the same numbers as `forward(x:)`
+    /// on the gathered rows, with a V-row projection instead of a T·B-row one.
+    /// - ids: (T, B) token ids in 0..<V. table: (V, I), valid and unchanged until backward.
+    @discardableResult
+    func forward(tokens ids: UnsafePointer<Int>, table: UnsafePointer<Scalar>, vocabulary V: Int,
+                 steps T: Int, batch B: Int, h0: UnsafePointer<Scalar>?, c0: UnsafePointer<Scalar>?) -> UnsafePointer<Scalar> {
+        tokenCopy.ensure(T * B).update(from: ids, count: T * B)
+        tokenTable = (table, V)
+        return propagate(steps: T, batch: B, h0: h0, c0: c0, lengths: nil)
+    }
+
+    private func propagate(steps T: Int, batch B: Int, h0: UnsafePointer<Scalar>?, c0: UnsafePointer<Scalar>?,
+                           lengths: [Int]?) -> UnsafePointer<Scalar> {
         precondition(T > 0 && B > 0, "\(cell.rawValue): empty input (T = \(T), B = \(B))")
         let H = hiddenSize, D = directions, DH = D * H
         steps = T; batch = B
         setLengths(lengths, steps: T, batch: B)
         let lens: UnsafePointer<Int>? = hasLengths ? UnsafePointer(lengthsBuffer) : nil
-        inputCopy.ensure(T * B * inputSize).update(from: x, count: T * B * inputSize)
         let hN = self.hN.ensure(numLayers * D * B * H)
         let cN = cell.hasCellState ? self.cN.ensure(numLayers * D * B * H) : nil
 
@@ -36,7 +58,7 @@ extension RecurrentStack {
             let out = outputs[k].ensure(T * B * DH)
             for (d, layer) in layers[k].enumerated() {
                 let s = (k * D + d) * B * H                       // state slot of (layer, direction)
-                layer.forward(x: layerInput(k), steps: T, batch: B, h0: h0.map { $0 + s },
+                layer.forward(input: layerInput(k), steps: T, batch: B, h0: h0.map { $0 + s },
                               c0: c0.map { $0 + s }, lengths: lens, output: out + d * H, ldo: DH)
                 (hN + s).update(from: layer.hLast.pointer, count: B * H)
                 if let cN { (cN + s).update(from: layer.cLast.pointer, count: B * H) }
@@ -49,8 +71,9 @@ extension RecurrentStack {
 
     /// Backpropagates through the last forward.
     /// - dOutput: (T, B, D·H) dL/d(output), nil = zero. dhN, dcN: (L·D, B, H), nil = zero.
-    /// - dx: (T, B, I) receives dL/dx, nil = not needed. dh0, dc0: (L·D, B, H) receive the
-    ///   initial-state gradients, nil = not needed.
+    /// - dx: (T, B, I) receives dL/dx; after `forward(tokens:)`, dL/d(table) (V, I) is added
+    ///   into it instead. nil = not needed. dh0, dc0: (L·D, B, H) receive the initial-state
+    ///   gradients, nil = not needed.
     /// Adds every parameter gradient into the arena.
     func backward(dOutput: UnsafePointer<Scalar>?, dhN: UnsafePointer<Scalar>?, dcN: UnsafePointer<Scalar>?,
                   dx: UnsafeMutablePointer<Scalar>?, dh0: UnsafeMutablePointer<Scalar>?,
@@ -68,7 +91,7 @@ extension RecurrentStack {
                 let s = (k * D + d) * B * H
                 layer.backward(dOutput: upstream.map { $0 + d * H }, ldo: DH,
                                dhN: dhN.map { $0 + s }, dcN: dcN.map { $0 + s },
-                               x: layerInput(k), dx: wantInput ? target : nil, accumulate: d > 0,
+                               input: layerInput(k), dInput: wantInput ? target : nil, accumulate: d > 0,
                                dh0: dh0.map { $0 + s }, dc0: dc0.map { $0 + s })
             }
             if k > 0 {

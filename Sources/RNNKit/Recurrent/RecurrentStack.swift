@@ -36,6 +36,8 @@ public class RecurrentStack<Scalar: RNNScalar> {
     let interLayerDropout: [Dropout<Scalar>]        // one per layer boundary, L − 1
     let outputs: [ScratchBuffer<Scalar>]            // [layer] (T, B, D·H)
     let inputCopy = ScratchBuffer<Scalar>()         // (T, B, I) the first layer's input
+    let tokenCopy = ScratchBuffer<Int>()            // (T, B) token ids, after forward(tokens:)
+    var tokenTable: (values: UnsafePointer<Scalar>, vocabulary: Int)?  // (V, I), after forward(tokens:)
     let hN = ScratchBuffer<Scalar>()                // (L·D, B, H)
     let cN = ScratchBuffer<Scalar>()                // (L·D, B, H)
     let dLayerInput = ScratchBuffer<Scalar>()       // (T, B, max(I, D·H)) dL/d(layer input)
