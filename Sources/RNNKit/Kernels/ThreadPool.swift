@@ -24,6 +24,21 @@ func parallelFor(count: Int, maxThreads: Int = .max, body: (Int) -> Void) {
 }
 
 /// A fixed set of worker threads that run the iterations of one job at a time.
+/// Runs `body(start, count)` over near-equal slices of `0..<count`, one per thread (on the
+/// pool) when every thread gets at least `minimumPerThread` elements, else once over all of
+/// it. For elementwise passes over the whole parameter arena (optimizer steps, clipping,
+/// zeroing), which are memory-bound: each element is computed exactly as in one pass.
+/// Slices start at multiples of 64 elements, so vector loops see whole vectors.
+func forEachSlice(count: Int, minimumPerThread: Int = 1 << 18, _ body: (_ start: Int, _ count: Int) -> Void) {
+    let threads = min(Compute.threadCount, count / max(minimumPerThread, 1))
+    guard threads > 1 else { return body(0, count) }
+    let slice = (count / threads + 63) / 64 * 64
+    parallelFor(count: threads) { i in
+        let start = min(i * slice, count), end = i == threads - 1 ? count : min(start + slice, count)
+        if end > start { body(start, end - start) }
+    }
+}
+
 final class ThreadPool: @unchecked Sendable {
     /// Threads that run iterations: the workers and the calling thread.
     let threadCount: Int

@@ -25,7 +25,14 @@
 ///   then, as in PyTorch, clipping spreads the NaN).
 @discardableResult
 public func clipGradientNorm<Scalar: RNNScalar>(_ arena: ParameterArena<Scalar>, maxNorm: Scalar) -> Scalar {
-    let norms = arena.entries.map { e in sumOfSquares(arena.gradientPointer(e), count: e.count).squareRoot() }
+    // Each parameter's norm in PyTorch's order; parameters spread over the threads when large.
+    var norms = [Scalar](repeating: 0, count: arena.entries.count)
+    norms.withUnsafeMutableBufferPointer { out in
+        parallelFor(count: out.count, maxThreads: arena.count >= 1 << 19 ? .max : 1) { i in
+            let e = arena.entries[i]
+            out[i] = sumOfSquares(arena.gradientPointer(e), count: e.count).squareRoot()
+        }
+    }
     guard !norms.isEmpty else { return 0 }
     let total = norms.withUnsafeBufferPointer { sumOfSquares($0.baseAddress!, count: $0.count).squareRoot() }
     guard maxNorm > 0 else { return total }
@@ -33,7 +40,7 @@ public func clipGradientNorm<Scalar: RNNScalar>(_ arena: ParameterArena<Scalar>,
     // `clamp(max: 1)`; written so that NaN passes through as it does in PyTorch.
     let clamped = coefficient > 1 ? 1 : coefficient
     if clamped != 1 {
-        scaleGradients(arena.gradients, count: arena.count, by: clamped)
+        forEachSlice(count: arena.count) { k, n in scaleGradients(arena.gradients + k, count: n, by: clamped) }
     }
     return total
 }
@@ -45,7 +52,7 @@ public func clipGradientValue<Scalar: RNNScalar>(_ arena: ParameterArena<Scalar>
     guard clipValue >= 0 else {
         throw RNNKitError("the gradient clip value must be zero or positive, got \(clipValue)")
     }
-    clampGradients(arena.gradients, count: arena.count, limit: clipValue)
+    forEachSlice(count: arena.count) { k, n in clampGradients(arena.gradients + k, count: n, limit: clipValue) }
 }
 
 // MARK: - Kernels

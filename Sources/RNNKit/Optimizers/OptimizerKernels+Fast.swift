@@ -5,7 +5,8 @@ import CRNNKernels
 // float operations, fused multiply-adds included, as the Swift references in Adam.swift,
 // RMSprop.swift and Adagrad.swift, and so give the same bits; Double runs the references.
 // Without hardware FMA, Swift's `addingProduct` becomes a libm call per element, which is why
-// Float does not run the references.
+// Float does not run the references. Large arenas are cut into one slice per thread
+// (`forEachSlice`); every element is updated exactly as in a single pass.
 
 @inline(__always)
 private func float<S>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
@@ -26,9 +27,11 @@ func adamStep<Scalar: RNNScalar>(
                                  secondMomentWeight: secondMomentWeight, biasCorrection2Sqrt: biasCorrection2Sqrt,
                                  epsilon: epsilon, negativeStepSize: negativeStepSize)
     }
-    rnnkit_adam_step_f32(float(θ), UnsafeRawPointer(g).assumingMemoryBound(to: Float.self), float(m), float(v), count,
-                         Float(l2Decay), Float(decayFactor), Float(firstMomentWeight), Float(beta2),
-                         Float(secondMomentWeight), Float(biasCorrection2Sqrt), Float(epsilon), Float(negativeStepSize))
+    forEachSlice(count: count) { k, n in
+        rnnkit_adam_step_f32(float(θ + k), UnsafeRawPointer(g + k).assumingMemoryBound(to: Float.self), float(m + k),
+                             float(v + k), n, Float(l2Decay), Float(decayFactor), Float(firstMomentWeight), Float(beta2),
+                             Float(secondMomentWeight), Float(biasCorrection2Sqrt), Float(epsilon), Float(negativeStepSize))
+    }
 }
 
 @specialized(where Scalar == Float)
@@ -46,9 +49,11 @@ func rmspropStep<Scalar: RNNScalar>(
                                     epsilon: epsilon, weightDecay: weightDecay, momentum: momentum,
                                     negativeLR: negativeLR)
     }
-    rnnkit_rmsprop_step_f32(float(θ), UnsafeRawPointer(g).assumingMemoryBound(to: Float.self), float(v),
-                            b.map { float($0) }, gAvg.map { float($0) }, count, Float(alpha), Float(averageWeight),
-                            Float(epsilon), Float(weightDecay), Float(momentum), Float(negativeLR))
+    forEachSlice(count: count) { k, n in
+        rnnkit_rmsprop_step_f32(float(θ + k), UnsafeRawPointer(g + k).assumingMemoryBound(to: Float.self), float(v + k),
+                                b.map { float($0 + k) }, gAvg.map { float($0 + k) }, n, Float(alpha),
+                                Float(averageWeight), Float(epsilon), Float(weightDecay), Float(momentum), Float(negativeLR))
+    }
 }
 
 @specialized(where Scalar == Float)
@@ -61,6 +66,8 @@ func adagradStep<Scalar: RNNScalar>(
         return adagradStepReference(values: θ, gradients: g, sum: sum, count: count, weightDecay: weightDecay,
                                     epsilon: epsilon, negativeLR: negativeLR)
     }
-    rnnkit_adagrad_step_f32(float(θ), UnsafeRawPointer(g).assumingMemoryBound(to: Float.self), float(sum), count,
-                            Float(weightDecay), Float(epsilon), Float(negativeLR))
+    forEachSlice(count: count) { k, n in
+        rnnkit_adagrad_step_f32(float(θ + k), UnsafeRawPointer(g + k).assumingMemoryBound(to: Float.self), float(sum + k),
+                                n, Float(weightDecay), Float(epsilon), Float(negativeLR))
+    }
 }

@@ -53,9 +53,11 @@ public final class SGD<Scalar: RNNScalar>: Optimizer {
         slots.stepCount += 1
         guard arena.count > 0 else { return }
         func update(buffer: UnsafeMutablePointer<Scalar>?) {
-            sgdStep(values: arena.values, gradients: arena.gradients, buffer: buffer, count: arena.count,
-                    negativeLR: Scalar(-learningRate), weightDecay: Scalar(weightDecay), momentum: Scalar(momentum),
-                    gradientScale: Scalar(1 - dampening), nesterov: nesterov, firstStep: firstStep)
+            forEachSlice(count: arena.count) { k, n in
+                sgdStep(values: arena.values + k, gradients: arena.gradients + k, buffer: buffer.map { $0 + k }, count: n,
+                        negativeLR: Scalar(-learningRate), weightDecay: Scalar(weightDecay), momentum: Scalar(momentum),
+                        gradientScale: Scalar(1 - dampening), nesterov: nesterov, firstStep: firstStep)
+            }
         }
         if momentum == 0 {
             update(buffer: nil)

@@ -71,7 +71,7 @@ public final class ParameterArena<Scalar: RNNScalar> {
 
     /// Sets every gradient to zero.
     public func zeroGradients() {
-        gradients.update(repeating: 0, count: count)
+        forEachSlice(count: count) { k, n in (gradients + k).update(repeating: 0, count: n) }
     }
 
     /// A copy of the tensor called `name`, or nil.
