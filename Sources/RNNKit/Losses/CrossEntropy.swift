@@ -94,27 +94,37 @@ func softmaxCrossEntropy<Scalar: RNNScalar>(
         count += 1
     }
     let inverseCount = 1 / Scalar(count)  // as PyTorch: grad_output / total_weight
-    var sum = 0.0
-    for i in 0..<rows {
-        let x = logits + i * classes
-        let g = gradient?.advanced(by: i * classes)
-        let t = targets[i]
-        guard t != ignoreIndex else {
-            g?.update(repeating: 0, count: classes)
-            continue
+    // Rows are independent: blocks of 64 rows, on both threads when the logits are large; the
+    // loss is the sum of the blocks' sums in block order, the same for any number of threads.
+    let blockRows = 64, blocks = (rows + blockRows - 1) / blockRows
+    var partialSums = [Double](repeating: 0, count: blocks)
+    partialSums.withUnsafeMutableBufferPointer { partial in
+        parallelFor(count: blocks, maxThreads: rows * classes >= 1 << 18 ? .max : 1) { block in
+            var sum = 0.0
+            for i in (block * blockRows)..<min(rows, (block + 1) * blockRows) {
+                let x = logits + i * classes
+                let g = gradient?.advanced(by: i * classes)
+                let t = targets[i]
+                guard t != ignoreIndex else {
+                    g?.update(repeating: 0, count: classes)
+                    continue
+                }
+                // One exp per logit: e_j = exp(x_j − m) goes into the gradient row, then is scaled.
+                let maximum = rowMaximum(x, count: classes)
+                let shiftedTarget = x[t] - maximum  // read before `g`, which may be `x`, is written
+                let total = expShiftedRow(x, into: g, count: classes, shift: maximum)
+                sum -= Double(shiftedTarget - Scalar(Double.log(total)))
+                guard let g else { continue }
+                // softmax_j / C = e_j · 1/(C Σ e), the factor formed once in Double.
+                let scale = Scalar(1 / (Double(count) * total))
+                for j in 0..<classes {
+                    g[j] *= scale
+                }
+                g[t] -= inverseCount
+            }
+            partial[block] = sum
         }
-        // One exp per logit: e_j = exp(x_j − m) goes into the gradient row, then is scaled.
-        let maximum = rowMaximum(x, count: classes)
-        let shiftedTarget = x[t] - maximum  // read before `g`, which may be `x`, is written
-        let total = expShiftedRow(x, into: g, count: classes, shift: maximum)
-        sum -= Double(shiftedTarget - Scalar(Double.log(total)))
-        guard let g else { continue }
-        // softmax_j / C = e_j · 1/(C Σ e), the factor formed once in Double.
-        let scale = Scalar(1 / (Double(count) * total))
-        for j in 0..<classes {
-            g[j] *= scale
-        }
-        g[t] -= inverseCount
     }
+    let sum = partialSums.reduce(0, +)
     return (Scalar(sum) / Scalar(count), count)
 }
