@@ -79,13 +79,14 @@ typedef float v8f __attribute__((ext_vector_type(8)));
 typedef float v16f __attribute__((ext_vector_type(16)));
 
 #define VECTOR_IO(V, W, ATTR)                                                                   \
+/* A whole vector is a fixed-size copy (one load or store); only the tail is a variable one. */ \
 static inline ATTR V load_##V(const float *p, intptr_t r) {                                     \
     V x = 0;                                                                                    \
-    memcpy(&x, p, (size_t)(r < W ? r : W) * sizeof(float));                                     \
+    if (r >= W) memcpy(&x, p, sizeof(x)); else memcpy(&x, p, (size_t)r * sizeof(float));       \
     return x;                                                                                   \
 }                                                                                               \
 static inline ATTR void store_##V(float *p, V x, intptr_t r) {                                  \
-    memcpy(p, &x, (size_t)(r < W ? r : W) * sizeof(float));                                     \
+    if (r >= W) memcpy(p, &x, sizeof(x)); else memcpy(p, &x, (size_t)r * sizeof(float));       \
 }
 #define ATTR_AVX2 __attribute__((target("avx2,fma")))
 #define ATTR_AVX512 __attribute__((target("avx512f")))
