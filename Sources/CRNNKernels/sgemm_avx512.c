@@ -3,7 +3,8 @@
 // Each step p of the K loop loads one row of the B strip (2 zmm), broadcasts the 12 elements
 // of column p of the A micro-panel and issues 24 FMAs. Partial tiles: the row count is a
 // compile-time constant in each of the 12 specialisations below (no wasted rows), and partial
-// column counts only mask the loads and stores of C.
+// column counts only mask the loads and stores of C; a strip of at most 16 columns (the last
+// one of N = 65, say) runs a half-width loop that skips the upper 16 columns.
 #include "sgemm_kernel.h"
 
 #if defined(__x86_64__)
@@ -19,8 +20,9 @@ static inline __mmask16 lanes(size_t count) {
     return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1);
 }
 
-/// The K loop and the store for a tile of `rows` rows (a constant after inlining).
-AVX512_INLINE void tile_rows(const size_t rows, size_t kc, const float *a,
+/// The K loop and the store for a tile of `rows` rows and 32 columns, or 16 when `!wide`
+/// (both constants after inlining).
+AVX512_INLINE void tile_rows(const size_t rows, const int wide, size_t kc, const float *a,
                              const float *b, float *c, size_t ldc,
                              __mmask16 mask0, __mmask16 mask1, float alpha, float beta) {
     __m512 lo[MR], hi[MR];  // C tile (rows, 32): columns 0..<16 and 16..<32
@@ -33,12 +35,12 @@ AVX512_INLINE void tile_rows(const size_t rows, size_t kc, const float *a,
     }
     for (size_t p = 0; p < kc; p++) {
         const __m512 b0 = _mm512_loadu_ps(b);
-        const __m512 b1 = _mm512_loadu_ps(b + 16);
+        const __m512 b1 = wide ? _mm512_loadu_ps(b + 16) : b0;
 #pragma clang loop unroll(full)
         for (size_t r = 0; r < rows; r++) {
             const __m512 ar = _mm512_set1_ps(a[r]);
             lo[r] = _mm512_fmadd_ps(ar, b0, lo[r]);
-            hi[r] = _mm512_fmadd_ps(ar, b1, hi[r]);
+            if (wide) hi[r] = _mm512_fmadd_ps(ar, b1, hi[r]);
         }
         a += MR;
         b += NR;
@@ -49,12 +51,11 @@ AVX512_INLINE void tile_rows(const size_t rows, size_t kc, const float *a,
     for (size_t r = 0; r < rows; r++) {
         float *cr = c + r * ldc;
         __m512 x0 = _mm512_mul_ps(va, lo[r]);
-        __m512 x1 = _mm512_mul_ps(va, hi[r]);
-        if (beta != 0.0f) {
-            x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask0, cr), x0);
-            x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask1, cr + 16), x1);
-        }
+        if (beta != 0.0f) x0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask0, cr), x0);
         _mm512_mask_storeu_ps(cr, mask0, x0);
+        if (!wide) continue;
+        __m512 x1 = _mm512_mul_ps(va, hi[r]);
+        if (beta != 0.0f) x1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mask1, cr + 16), x1);
         _mm512_mask_storeu_ps(cr + 16, mask1, x1);
     }
 }
@@ -63,11 +64,19 @@ AVX512 static void tile_avx512(size_t kc, const float *a, const float *b,
                                float *c, size_t ldc, size_t mr, size_t nr,
                                float alpha, float beta) {
     const __mmask16 mask0 = lanes(nr), mask1 = lanes(nr > 16 ? nr - 16 : 0);
-#define ROWS(n) case n: tile_rows(n, kc, a, b, c, ldc, mask0, mask1, alpha, beta); break;
-    switch (mr) {
-        ROWS(12) ROWS(11) ROWS(10) ROWS(9) ROWS(8) ROWS(7)
-        ROWS(6) ROWS(5) ROWS(4) ROWS(3) ROWS(2) ROWS(1)
-        default: break;
+#define ROWS(n, wide) case n: tile_rows(n, wide, kc, a, b, c, ldc, mask0, mask1, alpha, beta); break;
+    if (nr > 16) {
+        switch (mr) {
+            ROWS(12, 1) ROWS(11, 1) ROWS(10, 1) ROWS(9, 1) ROWS(8, 1) ROWS(7, 1)
+            ROWS(6, 1) ROWS(5, 1) ROWS(4, 1) ROWS(3, 1) ROWS(2, 1) ROWS(1, 1)
+            default: break;
+        }
+    } else {
+        switch (mr) {
+            ROWS(12, 0) ROWS(11, 0) ROWS(10, 0) ROWS(9, 0) ROWS(8, 0) ROWS(7, 0)
+            ROWS(6, 0) ROWS(5, 0) ROWS(4, 0) ROWS(3, 0) ROWS(2, 0) ROWS(1, 0)
+            default: break;
+        }
     }
 #undef ROWS
 }
