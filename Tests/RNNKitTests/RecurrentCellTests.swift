@@ -89,7 +89,7 @@ import Testing
     }
 }
 
-/// A time step split across threads by batch rows gives the results of an unsplit step.
+/// The time loops split across threads by batch rows give the results of one thread.
 @Suite(.serialized) struct RecurrentThreadingTests {
     @Test(arguments: CellKind.allCases)
     func rowSplitStepsMatchSingleThread(_ kind: CellKind) throws {
@@ -106,7 +106,7 @@ import Testing
             let stack = RecurrentStack<Float>(cell: kind, inputSize: 24, hiddenSize: 256, numLayers: 1, bias: true,
                                               bidirectional: true, dropout: 0, arena: ParameterArena(), prefix: "",
                                               generator: &gi)
-            #expect(stack.layers[0][0].stepPieces(batch: 32) == threads)
+            #expect(stack.layers[0][0].stepPieces(steps: 6, batch: 32) == threads)
             let (y, _) = stack.forward(x, lengths: lengths)
             let d = stack.backward(gradOutput: dy)
             let grads = Array(UnsafeBufferPointer(start: stack.arena.gradients, count: stack.arena.count))
