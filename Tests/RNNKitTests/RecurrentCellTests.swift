@@ -116,4 +116,35 @@ import Testing
         expectClose(results[1].1, results[0].1, atol: 1e-6, rtol: 1e-5, "dx")
         expectClose(results[1].2, results[0].2, atol: 1e-5, rtol: 1e-5, "parameter gradients")
     }
+
+    /// The passes split across threads on large arenas and logits (optimizer step, clipping,
+    /// softmax cross-entropy) give the bits of one thread.
+    @Test func elementwisePassesMatchSingleThread() throws {
+        let saved = Compute.threadCount
+        defer { Compute.threadCount = saved }
+        var g = SeededGenerator(seed: 12)
+        let (rows, classes) = (300, 1000)                                  // 300k logits, 2¹⁹+ parameters
+        let logits = (0..<rows * classes).map { _ in g.uniform(Float(-5), Float(5)) }
+        let targets = (0..<rows).map { $0 % 7 == 0 ? -1 : Int(g.next() % UInt64(classes)) }
+        let gradients = (0..<600_000).map { _ in g.uniform(Float(-1), Float(1)) }
+        var results: [(Float, [Float], [Float])] = []
+        for threads in [1, 2] {
+            Compute.threadCount = threads
+            var dLogits = [Float](repeating: 0, count: rows * classes)
+            let loss = softmaxCrossEntropy(logits: logits, targets: targets, rows: rows, classes: classes,
+                                           ignoreIndex: -1, gradient: &dLogits).loss
+            let arena = ParameterArena<Float>()
+            let w = arena.add(name: "w", shape: [600_000])
+            arena.fill(w, with: 0.5)
+            gradients.withUnsafeBufferPointer { arena.gradients.update(from: $0.baseAddress!, count: $0.count) }
+            clipGradientNorm(arena, maxNorm: 1)
+            let adam = try Adam<Float>(learningRate: 1e-2)
+            adam.step(arena)
+            adam.step(arena)
+            results.append((loss, dLogits, Array(UnsafeBufferPointer(start: arena.values, count: arena.count))))
+        }
+        #expect(results[0].0 == results[1].0, "loss")
+        #expect(results[0].1 == results[1].1, "dL/dlogits")
+        #expect(results[0].2 == results[1].2, "parameters after clipping and two Adam steps")
+    }
 }

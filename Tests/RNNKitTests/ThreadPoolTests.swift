@@ -19,6 +19,18 @@ private final class Tally: @unchecked Sendable {
         }
     }
 
+    /// forEachSlice covers 0..<count once, in slices that start on 64-element boundaries.
+    @Test func slicesCoverEveryElementOnce() {
+        for count in [0, 1, 63, 64, 65, 1000, 4097] {
+            let tally = Tally(count)
+            forEachSlice(count: count, minimumPerThread: 8) { start, n in
+                #expect(start % 64 == 0)
+                for i in start..<(start + n) { tally.record(i) }
+            }
+            #expect(tally.allOnce(count), "count \(count)")
+        }
+    }
+
     /// Many short jobs on a private pool of three threads: the phase protocol must hand out
     /// every index of every job once, whatever the workers' timing.
     @Test func poolRunsManyJobs() {

@@ -23,7 +23,6 @@ func parallelFor(count: Int, maxThreads: Int = .max, body: (Int) -> Void) {
     for i in 0..<max(count, 0) { body(i) }
 }
 
-/// A fixed set of worker threads that run the iterations of one job at a time.
 /// Runs `body(start, count)` over near-equal slices of `0..<count`, one per thread (on the
 /// pool) when every thread gets at least `minimumPerThread` elements, else once over all of
 /// it. For elementwise passes over the whole parameter arena (optimizer steps, clipping,
@@ -39,6 +38,7 @@ func forEachSlice(count: Int, minimumPerThread: Int = 1 << 18, _ body: (_ start:
     }
 }
 
+/// A fixed set of worker threads that run the iterations of one job at a time.
 final class ThreadPool: @unchecked Sendable {
     /// Threads that run iterations: the workers and the calling thread.
     let threadCount: Int
