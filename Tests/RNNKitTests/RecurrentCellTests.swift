@@ -106,7 +106,7 @@ import Testing
             let stack = RecurrentStack<Float>(cell: kind, inputSize: 24, hiddenSize: 256, numLayers: 1, bias: true,
                                               bidirectional: true, dropout: 0, arena: ParameterArena(), prefix: "",
                                               generator: &gi)
-            #expect(stack.layers[0][0].stepPieces(steps: 6, batch: 32) == threads)
+            #expect(stack.layers[0][0].rowPieces(steps: 6, batch: 32) == threads)
             let (y, _) = stack.forward(x, lengths: lengths)
             let d = stack.backward(gradOutput: dy)
             let grads = Array(UnsafeBufferPointer(start: stack.arena.gradients, count: stack.arena.count))
@@ -123,7 +123,7 @@ import Testing
         let saved = Compute.threadCount
         defer { Compute.threadCount = saved }
         var g = SeededGenerator(seed: 12)
-        let (rows, classes) = (300, 1000)                                  // 300k logits, 2¹⁹+ parameters
+        let (rows, classes) = (600, 1000)                                  // 2 × 2¹⁸+ logits and parameters
         let logits = (0..<rows * classes).map { _ in g.uniform(Float(-5), Float(5)) }
         let targets = (0..<rows).map { $0 % 7 == 0 ? -1 : Int(g.next() % UInt64(classes)) }
         let gradients = (0..<600_000).map { _ in g.uniform(Float(-1), Float(1)) }

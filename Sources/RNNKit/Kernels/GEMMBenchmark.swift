@@ -55,12 +55,14 @@ public enum GEMMBenchmark {
     }
 
     /// The shapes RNNKit quotes: 1024³; per-time-step recurrent products B·H·4H (NN, and NT
-    /// as h·W_hhᵀ, also for half a batch: the piece each of two threads takes); batched input projections T·B·I·4H (NN, and NT as x·W_ihᵀ); a weight
+    /// as h·W_hhᵀ, also for half a batch: the piece each of two threads takes); batched input
+    /// projections T·B·I·4H (NN, and NT as x·W_ihᵀ); a weight
     /// gradient dGᵀ·X, 4H·T·B·I (TN); the vocabulary projection (T·B)·H·V.
     public static let standardShapes: [Shape] = [
         Shape(1024, 1024, 1024),
         Shape(20, 200, 800), Shape(20, 200, 800, transB: true),
-        Shape(32, 256, 1024), Shape(32, 256, 1024, transB: true), Shape(16, 256, 1024, transB: true), Shape(10, 200, 800, transB: true),
+        Shape(32, 256, 1024), Shape(32, 256, 1024, transB: true),
+        Shape(16, 256, 1024, transB: true), Shape(10, 200, 800, transB: true),
         Shape(64, 512, 2048), Shape(64, 512, 2048, transB: true),
         Shape(2048, 64, 1024), Shape(1280, 256, 1024, transB: true),
         Shape(1024, 640, 256, transA: true), Shape(700, 200, 10000),

@@ -23,12 +23,16 @@ func parallelFor(count: Int, maxThreads: Int = .max, body: (Int) -> Void) {
     for i in 0..<max(count, 0) { body(i) }
 }
 
+/// Elements of a memory-bound pass (an optimizer step, a softmax) that make a second thread
+/// worth its hand-off: about 250 µs of work, against 5–50 µs to wake a worker.
+let parallelElementsPerThread = 1 << 18
+
 /// Runs `body(start, count)` over near-equal slices of `0..<count`, one per thread (on the
 /// pool) when every thread gets at least `minimumPerThread` elements, else once over all of
 /// it. For elementwise passes over the whole parameter arena (optimizer steps, clipping,
 /// zeroing), which are memory-bound: each element is computed exactly as in one pass.
 /// Slices start at multiples of 64 elements, so vector loops see whole vectors.
-func forEachSlice(count: Int, minimumPerThread: Int = 1 << 18, _ body: (_ start: Int, _ count: Int) -> Void) {
+func forEachSlice(count: Int, minimumPerThread: Int = parallelElementsPerThread, _ body: (_ start: Int, _ count: Int) -> Void) {
     let threads = min(Compute.threadCount, count / max(minimumPerThread, 1))
     guard threads > 1 else { return body(0, count) }
     let slice = (count / threads + 63) / 64 * 64

@@ -99,7 +99,7 @@ func softmaxCrossEntropy<Scalar: RNNScalar>(
     let blockRows = 64, blocks = (rows + blockRows - 1) / blockRows
     var partialSums = [Double](repeating: 0, count: blocks)
     partialSums.withUnsafeMutableBufferPointer { partial in
-        parallelFor(count: blocks, maxThreads: rows * classes >= 1 << 18 ? .max : 1) { block in
+        parallelFor(count: blocks, maxThreads: rows * classes / parallelElementsPerThread) { block in
             var sum = 0.0
             for i in (block * blockRows)..<min(rows, (block + 1) * blockRows) {
                 let x = logits + i * classes

@@ -74,7 +74,7 @@ public final class LanguageModel<Scalar: RNNScalar> {
 
     // Working buffers, allocated once per (T, B) shape. N = T·B rows.
     var inputIds: [Int] = []                    // (N) the chunk's inputs, for embedding backward
-    let embedded = ScratchBuffer<Scalar>()      // (N, E) embedding output (after dropout)
+    let embedded = ScratchBuffer<Scalar>()      // (N, E) embedding output (after dropout); unused when folded
     let hidden = ScratchBuffer<Scalar>()        // (N, H) stack output after dropout
     let logits = ScratchBuffer<Scalar>()        // (N, V) logits; overwritten by dL/dlogits
     let dHidden = ScratchBuffer<Scalar>()       // (N, H) dL/d(decoder input)

@@ -28,7 +28,7 @@ public func clipGradientNorm<Scalar: RNNScalar>(_ arena: ParameterArena<Scalar>,
     // Each parameter's norm in PyTorch's order; parameters spread over the threads when large.
     var norms = [Scalar](repeating: 0, count: arena.entries.count)
     norms.withUnsafeMutableBufferPointer { out in
-        parallelFor(count: out.count, maxThreads: arena.count >= 1 << 19 ? .max : 1) { i in
+        parallelFor(count: out.count, maxThreads: arena.count / parallelElementsPerThread) { i in
             let e = arena.entries[i]
             out[i] = sumOfSquares(arena.gradientPointer(e), count: e.count).squareRoot()
         }

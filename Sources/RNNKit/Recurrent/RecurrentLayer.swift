@@ -131,7 +131,7 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         // Batch rows are independent through the whole sequence, so each thread runs the
         // entire time loop for its own rows r ..< r + n: one hand-off per sequence, no
         // barrier between steps.
-        let pieces = stepPieces(steps: T, batch: B)
+        let pieces = rowPieces(steps: T, batch: B)
         forEachRowPiece(batch: B, pieces: pieces) { r, n in
             for t in order(T) {
                 let hp = hPrev + t * B * H                      // (B, H)
@@ -206,7 +206,7 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         if prepacked { packedWhh.pack(transB: false, b: whh, ldb: H) }
 
         // Each thread runs the whole reverse loop for its own batch rows (see forward).
-        let pieces = stepPieces(steps: T, batch: B)
+        let pieces = rowPieces(steps: T, batch: B)
         forEachRowPiece(batch: B, pieces: pieces) { r, n in
             var carried = dh + r * H, next = dhNext + r * H      // (n, H) dh and dhNext of these rows
             let lens = lengths.map { $0 + r }
@@ -261,7 +261,7 @@ final class RecurrentLayer<Scalar: RNNScalar> {
     /// How many row pieces the time loops are split into: one per thread (of at least 4 rows)
     /// when the recurrent products of the whole sequence are large enough (≥ 8 MFLOP, about
     /// 70 µs on one core) to outweigh the one hand-off, else 1.
-    func stepPieces(steps T: Int, batch B: Int) -> Int {
+    func rowPieces(steps T: Int, batch B: Int) -> Int {
         let flops = 2 * T * B * cell.gateCount * hiddenSize * hiddenSize
         guard flops >= 8_000_000, B >= 8 else { return 1 }
         return min(Compute.threadCount, B / 4)
