@@ -22,6 +22,7 @@ import Testing
         _ = table.forward([2, 0, 2], shape: [3])
         table.backward(Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6]))
         #expect(table.arena.gradient(named: "weight")?.scalars == [3, 4, 0, 0, 6, 8, 0, 0])
+        _ = table.forward([2, 0, 2], shape: [3])
         table.backward(Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6]))  // accumulates
         #expect(table.arena.gradient(named: "weight")?.scalars == [6, 8, 0, 0, 12, 16, 0, 0])
     }

@@ -85,6 +85,7 @@ import Testing
         _ = layer.forward(x)
         _ = layer.backward(dy)
         let once = analyticGradient(of: layer.arena)
+        _ = layer.forward(x)
         _ = layer.backward(dy)
         expectClose(analyticGradient(of: layer.arena), once.map { 2 * $0 }, atol: 1e-12, rtol: 1e-12, "twice")
         layer.arena.zeroGradients()

@@ -2,12 +2,13 @@ import Testing
 @testable import RNNKit
 
 @Suite struct RecurrentCellTests {
-    static func makeCell(_ kind: CellKind, _ arena: ParameterArena<Double>, _ g: inout SeededGenerator) -> RecurrentCell<Double> {
+    static func makeCell(_ kind: CellKind, _ arena: ParameterArena<Double>, _ g: inout SeededGenerator,
+                         inputSize I: Int = 3, hiddenSize H: Int = 4) -> RecurrentCell<Double> {
         switch kind {
-        case .lstm: LSTMCell(inputSize: 3, hiddenSize: 4, arena: arena, generator: &g)
-        case .gru: GRUCell(inputSize: 3, hiddenSize: 4, arena: arena, generator: &g)
-        case .rnnTanh: RNNCell(inputSize: 3, hiddenSize: 4, arena: arena, generator: &g)
-        case .rnnRelu: RNNCell(inputSize: 3, hiddenSize: 4, nonlinearity: .relu, arena: arena, generator: &g)
+        case .lstm: LSTMCell(inputSize: I, hiddenSize: H, arena: arena, generator: &g)
+        case .gru: GRUCell(inputSize: I, hiddenSize: H, arena: arena, generator: &g)
+        case .rnnTanh: RNNCell(inputSize: I, hiddenSize: H, arena: arena, generator: &g)
+        case .rnnRelu: RNNCell(inputSize: I, hiddenSize: H, nonlinearity: .relu, arena: arena, generator: &g)
         }
     }
 

@@ -19,7 +19,7 @@
 /// let dx = dropout.backward(dy)     // dy ⊙ the same mask
 /// dropout.isTraining = false        // now forward(x) == x
 /// ```
-public final class Dropout<Scalar: RNNScalar> {
+public final class Dropout<Scalar: RNNScalar>: Module {
     /// p, the probability of zeroing an element, in [0, 1]; p = 1 zeroes everything.
     public let p: Double
     /// Whether the layer drops (PyTorch's `train()`); false makes it the identity (`eval()`).
@@ -27,14 +27,14 @@ public final class Dropout<Scalar: RNNScalar> {
     /// The source of the masks. Its `state` can be read for a checkpoint and assigned back.
     public var generator: SeededGenerator
 
-    /// The scaled mask of the last forward: 0 or 1/(1−p) per element.
-    let mask = ScratchBuffer<Scalar>()      // (N)
+    /// The scaled masks of the calls not yet backpropagated: 0 or 1/(1−p) per element.
+    let masks = BufferStack<Scalar>()       // each (N)
+    /// N and whether the call was the identity, for each call not yet backpropagated.
+    private var calls = CallTape<(count: Int, identity: Bool)>()
+    /// The shapes of the Tensor-level calls not yet backpropagated.
+    private var shapes = CallTape<[Int]>()
     /// The output of `forward(x:count:)`.
     let output = ScratchBuffer<Scalar>()    // (N)
-    /// N of the last forward (nil before any), and whether it was the identity.
-    private var last: (count: Int, identity: Bool)?
-    /// The shape of the last Tensor-level forward.
-    private var lastShape: [Int] = []
 
     /// Whether `forward` currently passes its input through unchanged (evaluation mode or p = 0).
     public var isIdentity: Bool { !isTraining || p == 0 }
@@ -49,17 +49,31 @@ public final class Dropout<Scalar: RNNScalar> {
         generator = SeededGenerator(seed: seed)
     }
 
+    /// The mask generator, for checkpoints (see `Module.randomGenerators`).
+    public var ownGenerators: [SeededGenerator] {
+        get { [generator] }
+        set { generator = newValue[0] }
+    }
+
+    /// Drops the masks of calls not yet backpropagated.
+    public func clearOwnSavedActivations() {
+        masks.clear()
+        calls.clear()
+        shapes.clear()
+    }
+
     // MARK: - Forward
 
-    /// Draws a fresh mask (when training) and returns y = x ⊙ m.
+    /// Draws a fresh mask (when training) and returns y = x ⊙ m; the mask is saved for the
+    /// matching `backward` (calls are backpropagated last in first out).
     /// - Parameter input: x, any shape.
     /// - Returns: y, the shape of `input`.
     public func forward(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         var result = input.scalars                                           // (N)
         result.withUnsafeMutableBufferPointer { y in
-            if let base = y.baseAddress { forward(x: base, count: y.count, into: base) }
+            if let base = y.baseAddress { forward(x: base, count: y.count, into: base) } else { calls.push((0, true)) }
         }
-        lastShape = input.shape
+        shapes.push(input.shape)
         return Tensor(shape: input.shape, scalars: result)
     }
 
@@ -72,44 +86,47 @@ public final class Dropout<Scalar: RNNScalar> {
     /// The output of the last `forward(x:count:)` (N); valid until the next, larger call.
     var outputPointer: UnsafeMutablePointer<Scalar> { output.pointer }
 
-    /// y (N) = x (N) ⊙ m (N), drawing m when training. `y` may be `x` (in place).
+    /// y (N) = x (N) ⊙ m (N), drawing m when training and saving it for backward. `y` may be
+    /// `x` (in place). In evaluation mode the call replaces whatever was saved.
     func forward(x: UnsafePointer<Scalar>, count: Int, into y: UnsafeMutablePointer<Scalar>) {
-        last = (count, isIdentity)
+        if !isTraining { clearOwnSavedActivations() }
+        calls.push((count, isIdentity))
         if isIdentity {
             if UnsafePointer(y) != x { y.update(from: x, count: count) }
             return
         }
-        let m = mask.ensure(count)
+        let m = masks.push(count)
         sampleDropoutMask(m, count: count, p: p, using: &generator)
         multiplyElementwise(x, by: m, count: count, into: y)
     }
 
     // MARK: - Backward
 
-    /// Back-propagates through the last `forward`: dx = dy ⊙ m with the same mask.
-    /// - Parameter gradOutput: dL/dy, the shape of the last `forward`'s output.
+    /// Back-propagates through the most recent `forward` not yet backpropagated:
+    /// dx = dy ⊙ m with that call's mask.
+    /// - Parameter gradOutput: dL/dy, the shape of that `forward`'s output.
     /// - Returns: dL/dx, the same shape.
     public func backward(_ gradOutput: Tensor<Scalar>) -> Tensor<Scalar> {
-        precondition(last != nil, "Dropout: backward called before forward")
-        precondition(gradOutput.shape == lastShape,
-                     "Dropout: gradOutput shape \(gradOutput.shape) does not match the last forward's \(lastShape)")
+        let shape = shapes.pop("Dropout")
+        precondition(gradOutput.shape == shape,
+                     "Dropout: gradOutput shape \(gradOutput.shape) does not match its forward's \(shape)")
         var result = gradOutput.scalars                                      // (N)
         result.withUnsafeMutableBufferPointer { dx in
-            if let base = dx.baseAddress { backward(dy: base, count: dx.count, into: base) }
+            if let base = dx.baseAddress { backward(dy: base, count: dx.count, into: base) } else { _ = calls.pop("Dropout") }
         }
         return Tensor(shape: gradOutput.shape, scalars: result)
     }
 
-    /// dx (N) = dy (N) ⊙ m (N), the mask of the last forward (a copy when it was the identity).
-    /// `dx` may be `dy` (in place).
+    /// dx (N) = dy (N) ⊙ m (N), the mask of the most recent call not yet backpropagated (a
+    /// copy when it was the identity). `dx` may be `dy` (in place).
     func backward(dy: UnsafePointer<Scalar>, count: Int, into dx: UnsafeMutablePointer<Scalar>) {
-        guard let last else { preconditionFailure("Dropout: backward called before forward") }
+        let last = calls.pop("Dropout")
         precondition(count == last.count, "Dropout: backward of \(count) elements after a forward of \(last.count)")
         if last.identity {
             if UnsafePointer(dx) != dy { dx.update(from: dy, count: count) }
             return
         }
-        multiplyElementwise(dy, by: mask.pointer, count: count, into: dx)
+        multiplyElementwise(dy, by: masks.pop("Dropout").pointer, count: count, into: dx)
     }
 }
 

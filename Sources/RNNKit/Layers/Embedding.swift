@@ -15,7 +15,7 @@
 /// let x = embedding.forward(tokens, shape: [T, B])   // (T, B, 16)
 /// embedding.backward(dx)                             // dW rows added into embedding.arena
 /// ```
-public final class Embedding<Scalar: RNNScalar> {
+public final class Embedding<Scalar: RNNScalar>: Module {
     /// The arena holding `weight` and its gradient.
     public let arena: ParameterArena<Scalar>
     /// V, the number of rows (the vocabulary size); valid ids are `0..<V`.
@@ -26,8 +26,11 @@ public final class Embedding<Scalar: RNNScalar> {
     public let paddingIndex: Int?
     /// `weight` (V, E) in the arena.
     let weight: ParameterArena<Scalar>.Entry
-    /// The ids and their shape from the last Tensor-level `forward`, for `backward`.
-    private var cachedIds: (ids: [Int], shape: [Int])?
+    /// The ids and their shape of each Tensor-level `forward` not yet backpropagated, last in
+    /// first out.
+    private var savedIds = CallTape<(ids: [Int], shape: [Int])>()
+    /// Whether calls are saved for backward (training) or each replaces the last (evaluation).
+    public var isTraining = true
 
     /// Creates a table whose weight is registered in a shared arena.
     ///
@@ -90,7 +93,8 @@ public final class Embedding<Scalar: RNNScalar> {
                 }
             }
         }
-        cachedIds = (ids, shape)
+        if !isTraining { savedIds.clear() }
+        savedIds.push((ids, shape))
         return Tensor(shape: shape + [embeddingDim], scalars: output)
     }
 
@@ -102,14 +106,12 @@ public final class Embedding<Scalar: RNNScalar> {
 
     // MARK: - Backward
 
-    /// Back-propagates through the last `forward`: adds row n of `gradOutput` into row ids[n]
+    /// Back-propagates through the most recent `forward` not yet backpropagated: adds row n of `gradOutput` into row ids[n]
     /// of the weight gradient (skipping the padding row). Ids carry no gradient, so nothing is
     /// returned.
     /// - Parameter gradOutput: dL/dy (S…, E), the shape the last `forward` returned.
     public func backward(_ gradOutput: Tensor<Scalar>) {
-        guard let (ids, shape) = cachedIds else {
-            preconditionFailure("Embedding: backward called before forward")
-        }
+        let (ids, shape) = savedIds.pop("Embedding")
         precondition(gradOutput.shape == shape + [embeddingDim],
                      "Embedding: gradOutput shape \(gradOutput.shape) does not match the output shape \(shape + [embeddingDim])")
         guard !ids.isEmpty else { return }
@@ -125,6 +127,11 @@ public final class Embedding<Scalar: RNNScalar> {
         scatterAddRows(dy, ids: ids, count: rows, cols: embeddingDim, skipping: paddingIndex ?? -1,
                        into: arena.gradientPointer(weight), rowCount: numEmbeddings)
     }
+}
+
+extension Embedding {
+    /// Drops the saved ids of calls not yet backpropagated.
+    public func clearOwnSavedActivations() { savedIds.clear() }
 }
 
 // MARK: - Kernels

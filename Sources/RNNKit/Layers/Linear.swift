@@ -18,7 +18,7 @@
 /// let logits = decoder.forward(h)        // h (T, B, 16) → logits (T, B, 100)
 /// let dh = decoder.backward(dLogits)     // (T, B, 16); dW and db are added into decoder.arena
 /// ```
-public final class Linear<Scalar: RNNScalar> {
+public final class Linear<Scalar: RNNScalar>: Module {
     /// The arena holding `weight` and `bias` and their gradients.
     public let arena: ParameterArena<Scalar>
     /// I, the size of the input's last dimension.
@@ -29,8 +29,10 @@ public final class Linear<Scalar: RNNScalar> {
     let weight: ParameterArena<Scalar>.Entry
     /// `bias` (O) in the arena, or nil for a layer without bias.
     let bias: ParameterArena<Scalar>.Entry?
-    /// The input of the last Tensor-level `forward`, which `backward` differentiates at.
-    private var cachedInput: Tensor<Scalar>?
+    /// The inputs of the Tensor-level `forward` calls not yet backpropagated, last in first out.
+    private var savedInputs = CallTape<Tensor<Scalar>>()
+    /// Whether calls are saved for backward (training) or each replaces the last (evaluation).
+    public var isTraining = true
 
     /// Whether the layer adds a bias.
     public var hasBias: Bool { bias != nil }
@@ -83,7 +85,8 @@ public final class Linear<Scalar: RNNScalar> {
 
     // MARK: - Forward
 
-    /// Computes y = x·Wᵀ + b and keeps `input` for `backward`.
+    /// Computes y = x·Wᵀ + b and saves `input` for the matching `backward` (see `Module`:
+    /// calls are backpropagated last in first out).
     /// - Parameter input: x (…, I), any rank ≥ 1.
     /// - Returns: y (…, O): the input's shape with its last dimension replaced by O.
     public func forward(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
@@ -98,7 +101,8 @@ public final class Linear<Scalar: RNNScalar> {
                 }
             }
         }
-        cachedInput = input
+        if !isTraining { savedInputs.clear() }
+        savedInputs.push(input)
         return Tensor(shape: Array(input.shape.dropLast()) + [outFeatures], scalars: output)
     }
 
@@ -117,14 +121,12 @@ public final class Linear<Scalar: RNNScalar> {
 
     // MARK: - Backward
 
-    /// Back-propagates through the last `forward`: adds dW = dyᵀ·x and db = Σ dy into the
-    /// arena's gradients and returns dx = dy·W.
-    /// - Parameter gradOutput: dL/dy (…, O), the shape the last `forward` returned.
-    /// - Returns: dL/dx (…, I), the shape of the last `forward`'s input.
+    /// Back-propagates through the most recent `forward` not yet backpropagated: adds
+    /// dW = dyᵀ·x and db = Σ dy into the arena's gradients and returns dx = dy·W.
+    /// - Parameter gradOutput: dL/dy (…, O), the shape that `forward` returned.
+    /// - Returns: dL/dx (…, I), the shape of that `forward`'s input.
     public func backward(_ gradOutput: Tensor<Scalar>) -> Tensor<Scalar> {
-        guard let input = cachedInput else {
-            preconditionFailure("Linear: backward called before forward")
-        }
+        let input = savedInputs.pop("Linear")
         let rows = input.count / inFeatures
         precondition(gradOutput.shape == Array(input.shape.dropLast()) + [outFeatures],
                      "Linear: gradOutput shape \(gradOutput.shape) does not match the output of input \(input.shape)")
@@ -159,4 +161,9 @@ public final class Linear<Scalar: RNNScalar> {
                  beta: 0, c: dx, ldc: inFeatures)                            // dx (N, I)
         }
     }
+}
+
+extension Linear {
+    /// Drops the saved inputs of calls not yet backpropagated.
+    public func clearOwnSavedActivations() { savedInputs.clear() }
 }

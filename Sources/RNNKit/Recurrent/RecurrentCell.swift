@@ -2,9 +2,13 @@
 /// `nn.GRUCell`, with parameters `weight_ih` (G·H, I), `weight_hh` (G·H, H), `bias_ih`,
 /// `bias_hh` (G·H). Use it for streaming inference, or to drive a step loop yourself.
 ///
-/// `step` keeps what `backward` needs for that one step; the equations are those of
-/// `CellKind`. Use the concrete types `RNNCell`, `LSTMCell` and `GRUCell`.
-public class RecurrentCell<Scalar: RNNScalar> {
+/// A cell is a `Module` that can run many times in one forward, the seed of every decoder:
+/// each `step` in training mode saves what its `backward` needs (the input, the gates and the
+/// state entering the step) on a last-in-first-out stack of reusable buffers, and each
+/// `backward` differentiates the most recent step not yet backpropagated. Run T steps, then T
+/// backwards in reverse order. The equations are those of `CellKind`. Use the concrete types
+/// `RNNCell`, `LSTMCell` and `GRUCell`.
+public class RecurrentCell<Scalar: RNNScalar>: Module {
     /// The cell's equations.
     public let cell: CellKind
     /// I, input features.
@@ -13,9 +17,16 @@ public class RecurrentCell<Scalar: RNNScalar> {
     public let hiddenSize: Int
     /// The arena holding `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh` (under the prefix).
     public let arena: ParameterArena<Scalar>
+    /// Whether steps are saved for backward (training) or each replaces the last (evaluation).
+    public var isTraining = true
     let layer: RecurrentLayer<Scalar>
     let output = ScratchBuffer<Scalar>()  // (B, H)
-    let input = ScratchBuffer<Scalar>()   // (B, I) the last step's input
+    let input = ScratchBuffer<Scalar>()   // (B, I) the input of the step being run or differentiated
+    /// One frame per saved step: x (B, I) | gates (B, G·H) | h entering (B, H) | LSTM c
+    /// entering (B, H) | LSTM tanh(c_t) or GRU gh_n + b_hn (B, H).
+    let frames = BufferStack<Scalar>()
+    /// B of each saved step.
+    private var frameBatches = CallTape<Int>()
 
     init(cell: CellKind, inputSize: Int, hiddenSize: Int, bias: Bool,
          arena: ParameterArena<Scalar>, prefix: String, generator: inout SeededGenerator) {
@@ -28,9 +39,35 @@ public class RecurrentCell<Scalar: RNNScalar> {
                                reverse: false, arena: arena, prefix: prefix, suffix: "", generator: &generator)
     }
 
+    /// Drops the saved steps not yet backpropagated.
+    public func clearOwnSavedActivations() {
+        frames.clear()
+        frameBatches.clear()
+    }
+
+    /// Elements of one saved frame for a batch of B.
+    private func frameCount(_ B: Int) -> Int { B * (inputSize + cell.gateCount * hiddenSize + 3 * hiddenSize) }
+
+    /// Copies between a frame (x | gates | h | c | tanh c or ghn) and the layer's one-step
+    /// buffers: `save` true copies layer → frame, false frame → layer.
+    private func transfer(_ frame: UnsafeMutablePointer<Scalar>, batch B: Int, save: Bool) {
+        let I = inputSize, H = hiddenSize, GH = cell.gateCount * H
+        var parts: [(UnsafeMutablePointer<Scalar>, Int)] = [
+            (input.ensure(B * I), B * I), (layer.gates.ensure(B * GH), B * GH), (layer.hPrev.ensure(B * H), B * H),
+        ]
+        if cell == .lstm { parts += [(layer.cPrev.ensure(B * H), B * H), (layer.tanhC.ensure(B * H), B * H)] }
+        if cell == .gru { parts += [(layer.ghn.ensure(B * H), B * H)] }
+        var at = frame
+        for (buffer, n) in parts {
+            if save { at.update(from: buffer, count: n) } else { buffer.update(from: at, count: n) }
+            at += n
+        }
+    }
+
     // MARK: - Forward
 
     /// One step: x (B, I) and the previous state (each (B, H); nil = zeros) → the new state.
+    /// In training mode the step is saved for its `backward`.
     public func step(_ x: Tensor<Scalar>, state: RecurrentState<Scalar>? = nil) -> RecurrentState<Scalar> {
         precondition(x.rank == 2 && x.shape[1] == inputSize,
                      "\(cell.rawValue) cell: input must be (B, \(inputSize)), got \(x.shape)")
@@ -44,6 +81,9 @@ public class RecurrentCell<Scalar: RNNScalar> {
             layer.forward(input: .dense(xs), steps: 1, batch: B, h0: h0, c0: c0, lengths: nil,
                           output: output.ensure(B * H), ldo: H)
         }
+        if !isTraining { clearOwnSavedActivations() }
+        transfer(frames.push(frameCount(B)), batch: B, save: true)
+        frameBatches.push(B)
         let h = Tensor(shape: [B, H], scalars: Array(UnsafeBufferPointer(start: layer.hLast.pointer, count: B * H)))
         let c = cell.hasCellState
             ? Tensor(shape: [B, H], scalars: Array(UnsafeBufferPointer(start: layer.cLast.pointer, count: B * H))) : nil
@@ -52,11 +92,14 @@ public class RecurrentCell<Scalar: RNNScalar> {
 
     // MARK: - Backward
 
-    /// The backward of the last `step`: given dL/d(new state), returns dL/dx (B, I) and
-    /// dL/d(previous state); parameter gradients are added into `arena`.
+    /// The backward of the most recent `step` not yet backpropagated: given dL/d(new state),
+    /// returns dL/dx (B, I) and dL/d(previous state); parameter gradients are added into `arena`.
     public func backward(gradState: RecurrentState<Scalar>) -> (input: Tensor<Scalar>, state: RecurrentState<Scalar>) {
-        let B = layer.batch, H = hiddenSize
-        precondition(B > 0, "\(cell.rawValue) cell: backward called before step")
+        let B = frameBatches.pop("\(cell.rawValue) cell"), H = hiddenSize
+        transfer(frames.pop("\(cell.rawValue) cell").pointer, batch: B, save: false)
+        layer.steps = 1
+        layer.batch = B
+        layer.lengths = nil
         precondition(gradState.h.shape == [B, H], "\(cell.rawValue) cell: gradient of h must be \([B, H])")
         var dx = [Scalar](repeating: 0, count: B * inputSize)
         var dh = [Scalar](repeating: 0, count: B * H)

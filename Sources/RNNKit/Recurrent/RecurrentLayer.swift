@@ -21,9 +21,9 @@ final class RecurrentLayer<Scalar: RNNScalar> {
     let biasHH: ParameterArena<Scalar>.Entry?   // (G·H)
 
     // Shape of the last forward.
-    private(set) var steps = 0   // T
-    private(set) var batch = 0   // B
-    private var lengths: UnsafePointer<Int>?
+    var steps = 0   // T
+    var batch = 0   // B
+    var lengths: UnsafePointer<Int>?
 
     // Forward activations, time-ordered in both directions.
     let gates = ScratchBuffer<Scalar>()     // (T, B, G·H) activated gates of step t

@@ -33,12 +33,14 @@ extension RecurrentStack {
     /// layer's input projection (see `LayerInput.tokens`): the same numbers as `forward(x:)`
     /// on the gathered rows, with a V-row projection instead of a T·B-row one.
     /// - ids: (T, B) token ids in 0..<V. table: (V, I), valid and unchanged until backward.
+    /// - lengths: (B) valid steps per sequence, or nil (see `forward(x:…)`).
     @discardableResult
     func forward(tokens ids: UnsafePointer<Int>, table: UnsafePointer<Scalar>, vocabulary V: Int,
-                 steps T: Int, batch B: Int, h0: UnsafePointer<Scalar>?, c0: UnsafePointer<Scalar>?) -> UnsafePointer<Scalar> {
+                 steps T: Int, batch B: Int, h0: UnsafePointer<Scalar>?, c0: UnsafePointer<Scalar>?,
+                 lengths: [Int]? = nil) -> UnsafePointer<Scalar> {
         tokenCopy.ensure(T * B).update(from: ids, count: T * B)
         tokenTable = (table, V)
-        return propagate(steps: T, batch: B, h0: h0, c0: c0, lengths: nil)
+        return propagate(steps: T, batch: B, h0: h0, c0: c0, lengths: lengths)
     }
 
     private func propagate(steps T: Int, batch B: Int, h0: UnsafePointer<Scalar>?, c0: UnsafePointer<Scalar>?,

@@ -83,3 +83,8 @@ public class RecurrentStack<Scalar: RNNScalar> {
 
     deinit { lengthsBuffer.deallocate() }
 }
+
+extension RecurrentStack: Module {
+    /// The inter-layer dropouts (the layers' parameters are registered by the stack itself).
+    public var children: [any Module] { interLayerDropout }
+}
