@@ -15,8 +15,8 @@ struct RNNCommand: ParsableCommand {
         abstract: "Recurrent neural networks in Swift: RNN, LSTM and GRU, numerically identical to PyTorch.",
         discussion: "Start with 'rnn train': with no arguments it trains a small character LSTM on a built-in corpus.",
         version: rnnKitVersion,
-        subcommands: [TrainCommand.self, SampleCommand.self, EvalCommand.self, ScoreCommand.self, InfoCommand.self,
-                      BenchCommand.self],
+        subcommands: [TrainCommand.self, SampleCommand.self, EvalCommand.self, ScoreCommand.self, ClassifyCommand.self,
+                      TagCommand.self, InfoCommand.self, BenchCommand.self],
         defaultSubcommand: InfoCommand.self
     )
 

@@ -136,3 +136,32 @@ public final class SequenceClassifier<Scalar: RNNScalar>: Module {
 
 /// The target value that token losses skip: PyTorch's default `ignore_index`.
 public let ignoredTarget = -100
+
+extension SequenceClassifier {
+    /// Evaluation without gradients: the summed cross-entropy over the labels that are not
+    /// −100, how many were counted, and the predicted class of every sequence (argmax).
+    /// Runs in the current mode (call `setTraining(false)` first to turn dropout off).
+    public func evaluate(tokens: [Int], lengths: [Int], labels: [Int]) -> (lossSum: Double, count: Int, predicted: [Int]) {
+        let y = forwardLogits(tokens: tokens, lengths: lengths)
+        return scoreLogits(y, rows: batch, classes: configuration.outputs, targets: labels)
+    }
+}
+
+/// Σ cross-entropy over the rows whose target is not −100, their count, and the argmax of every
+/// row (the first maximum) of logits (rows, classes). Leaves the logits as they are.
+func scoreLogits<Scalar: RNNScalar>(_ logits: UnsafePointer<Scalar>, rows: Int, classes: Int,
+                                    targets: [Int]) -> (lossSum: Double, count: Int, predicted: [Int]) {
+    precondition(targets.count == rows, "\(targets.count) targets for \(rows) rows")
+    var predicted = [Int](repeating: 0, count: rows)
+    for r in 0..<rows {
+        let row = logits + r * classes
+        var best = 0
+        for c in 1..<max(classes, 1) where row[c] > row[best] { best = c }
+        predicted[r] = best
+    }
+    let result = targets.withUnsafeBufferPointer {
+        softmaxCrossEntropy(logits: logits, targets: $0.baseAddress!, rows: rows, classes: classes,
+                            ignoreIndex: ignoredTarget, gradient: nil)
+    }
+    return (result.count > 0 ? Double(result.loss) * Double(result.count) : 0, result.count, predicted)
+}

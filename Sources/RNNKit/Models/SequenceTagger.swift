@@ -92,3 +92,13 @@ public final class SequenceTagger<Scalar: RNNScalar>: Module {
         return result
     }
 }
+
+extension SequenceTagger {
+    /// Evaluation without gradients: the summed cross-entropy over the tags that are not −100,
+    /// how many were counted, and the predicted tag of every (t, b) row (argmax). Runs in the
+    /// current mode (call `setTraining(false)` first to turn dropout off).
+    public func evaluate(tokens: [Int], lengths: [Int], tags: [Int]) -> (lossSum: Double, count: Int, predicted: [Int]) {
+        let y = forwardLogits(tokens: tokens, lengths: lengths)
+        return scoreLogits(y, rows: rows, classes: configuration.outputs, targets: tags)
+    }
+}

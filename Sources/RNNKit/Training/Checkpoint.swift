@@ -86,7 +86,9 @@ enum Checkpoint {
     }
 
     /// Reads a checkpoint file, validating its header strictly and its data against `crc32`.
-    static func readVerified(_ path: String) throws -> SafetensorsFile {
+    /// - Parameter formats: the formats accepted (the language model's and the state file's
+    ///   by default); a file of another RNNKit format is refused naming its model kind.
+    static func readVerified(_ path: String, formats: Set<String> = [checkpointFormat, stateFormat]) throws -> SafetensorsFile {
         let bytes = try FileIO.readAll(path)
         let file: SafetensorsFile
         do {
@@ -97,8 +99,13 @@ enum Checkpoint {
         guard let format = file.metadata["format"] else {
             throw RNNKitError("'\(path)' is not an RNNKit checkpoint (its metadata has no 'format')")
         }
-        guard format == checkpointFormat || format == stateFormat else {
-            throw RNNKitError("'\(path)' has format '\(format)', expected '\(checkpointFormat)'")
+        guard formats.contains(format) else {
+            let wanted = formats.contains(checkpointFormat) ? "a language model" : "a task model"
+            switch format {
+            case checkpointFormat: throw RNNKitError("'\(path)' holds a language-model checkpoint, not \(wanted)")
+            case modelFormat: throw RNNKitError("'\(path)' holds a \(file.metadata["model_kind"] ?? "task") checkpoint, not \(wanted)")
+            default: throw RNNKitError("'\(path)' has format '\(format)', expected \(formats.sorted().map { "'\($0)'" }.joined(separator: " or "))")
+            }
         }
         guard let expected = file.metadata["crc32"] else { throw RNNKitError("'\(path)' has no checksum (crc32)") }
         let actual = dataChecksum(bytes).hex
@@ -139,4 +146,6 @@ enum Checkpoint {
 
     /// The format of state files.
     static let stateFormat = "rnnkit.training-state/1"
+    /// The format of task-model checkpoints (`TaskTrainer`); `model_kind` names the model.
+    static let modelFormat = "rnnkit.model/1"
 }

@@ -84,6 +84,15 @@ struct JSONFields {
 
     func optionalString(_ key: String) throws -> String? { has(key) ? try string(key) : nil }
 
+    /// The strings of a JSON array `value` (named `context` in errors).
+    static func strings(_ value: JSONValue, _ context: String) throws -> [String] {
+        guard case let .array(items) = value else { throw RNNKitError("\(context) is not an array of strings") }
+        return try items.map {
+            guard case let .string(s) = $0 else { throw RNNKitError("\(context) is not an array of strings") }
+            return s
+        }
+    }
+
     func strings(_ key: String) throws -> [String] {
         guard case let .array(items) = try required(key) else { throw mistyped(key, "an array of strings") }
         return try items.map { item in

@@ -4,7 +4,17 @@ public enum LossCurve {
     /// An SVG document plotting `records` (test-only lines are skipped).
     /// - Parameter title: the caption above the plot.
     public static func svg(_ records: [MetricsRecord], title: String) -> String {
-        let points = records.filter { $0.testLoss == nil }
+        svg(points: records.filter { $0.testLoss == nil }.map { LossPoint(step: $0.step, trainLoss: $0.trainLoss, validLoss: $0.validLoss) },
+            title: title)
+    }
+
+    /// One validation on the curve.
+    struct LossPoint {
+        var step: Int, trainLoss: Double, validLoss: Double
+    }
+
+    /// An SVG document plotting training and validation loss at each point.
+    static func svg(points: [LossPoint], title: String) -> String {
         let width = 720.0, height = 420.0
         let left = 64.0, right = 20.0, top = 40.0, bottom = 48.0
         let plotW = width - left - right, plotH = height - top - bottom
@@ -33,7 +43,7 @@ public enum LossCurve {
         s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"black\"/>\n"
         s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 10))\" text-anchor=\"middle\">step</text>\n"
         s += "<text transform=\"translate(16 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">loss (nats/token)</text>\n"
-        for (name, color, value) in [("train", "#1f77b4", \MetricsRecord.trainLoss), ("valid", "#ff7f0e", \MetricsRecord.validLoss)] {
+        for (name, color, value) in [("train", "#1f77b4", \LossPoint.trainLoss), ("valid", "#ff7f0e", \LossPoint.validLoss)] {
             let pts = points.filter { $0[keyPath: value].isFinite }.map { "\(f(x($0.step))),\(f(y($0[keyPath: value])))" }
             if pts.count > 1 {
                 s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(pts.joined(separator: " "))\"/>\n"

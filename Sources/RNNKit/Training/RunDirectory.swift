@@ -72,10 +72,15 @@ public struct RunDirectory: Sendable {
 
     /// Appends one record to `metrics.jsonl` and flushes it to disk.
     public func appendMetrics(_ record: MetricsRecord) throws {
+        try appendMetricLine(record.jsonLine)
+    }
+
+    /// Appends one line (a JSON object) to `metrics.jsonl` and flushes it to disk.
+    func appendMetricLine(_ text: String) throws {
         let fd = open(metricsPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard fd >= 0 else { throw RNNKitError("cannot open '\(metricsPath)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        let line = Array((record.jsonLine + "\n").utf8)
+        let line = Array((text + "\n").utf8)
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
         guard written == line.count else { throw RNNKitError("cannot write '\(metricsPath)': \(String(cString: strerror(errno)))") }
         _ = fsync(fd)

@@ -1,0 +1,117 @@
+/// Sentence classification (many-to-one) as a `TrainingTask`: a `SequenceClassifier` trained on
+/// padded batches bucketed by length, shuffled per epoch from the seed, with mean
+/// cross-entropy over the batch; validation reports accuracy and macro-F1 (percentages) and
+/// the best checkpoint is the one with the highest validation accuracy.
+///
+/// Token ids: 0 = `<pad>`, 1 = `<unk>`, then the training symbols seen at least `minCount`
+/// times, sorted; class ids: the training labels, sorted — as `torch_tasks.py classify`.
+public final class ClassificationTask: TrainingTask {
+    /// The model.
+    public let model: SequenceClassifier<Float>
+    /// The token vocabulary.
+    public let vocabulary: TaskVocabulary
+    /// The class labels.
+    public let labels: LabelSet
+    /// Tokenization and batching.
+    public let settings: TextTaskSettings
+    /// Where the data came from.
+    public let sources: TextTaskSources
+
+    let train: [(ids: [Int], label: Int)]
+    let valid: [(ids: [Int], label: Int)]
+    let test: [(ids: [Int], label: Int)]?
+    let batches: BucketedBatches
+    private var epochBatches: (epoch: Int, batches: [[Int]])?
+
+    /// Builds the task and its model (initialised from `seed`). The vocabulary and labels are
+    /// counted from the training examples unless given (as when resuming).
+    /// - Parameters:
+    ///   - model: the architecture; its vocabulary size and output count are set from the data.
+    /// - Throws: `RNNKitError` for invalid settings, or a validation or test label that the
+    ///   training data does not have.
+    public init(data: ClassificationData, model configuration: SequenceModelConfiguration, settings: TextTaskSettings,
+                seed: UInt64, vocabulary: TaskVocabulary? = nil, labels: LabelSet? = nil) throws {
+        try settings.validate()
+        let vocabulary = vocabulary ?? TaskVocabulary(counting: data.train.map(\.tokens), minCount: settings.minCount)
+        let labels = labels ?? LabelSet(labels: data.train.map(\.label))
+        var c = configuration
+        c.vocabularySize = vocabulary.count
+        c.outputs = labels.count
+        model = try SequenceClassifier<Float>(c, seed: seed)
+        func encode(_ examples: [LabeledExample], _ file: String, _ firstLine: Int) throws -> [(ids: [Int], label: Int)] {
+            zip(examples.map { vocabulary.encode($0.tokens) },
+                try ClassificationData.labelIDs(examples, labels, file: file, firstLine: firstLine)).map { ($0, $1) }
+        }
+        let trainName = data.sources.train ?? "(generated reviews)"
+        train = try encode(data.train, trainName, 1)
+        valid = try encode(data.valid, data.sources.valid ?? trainName, data.validFirstLine)
+        test = try data.test.map { try encode($0, data.sources.test ?? "test", 1) }
+        batches = try BucketedBatches(lengths: train.map(\.ids.count), batchSize: settings.batchSize, seed: seed)
+        self.vocabulary = vocabulary
+        self.labels = labels
+        self.settings = settings
+        self.sources = data.sources
+    }
+
+    /// `sequence-classifier`.
+    public var modelKind: String { Self.kind }
+    /// The checkpoint kind of classifiers.
+    public static let kind = "sequence-classifier"
+    /// 1.
+    public var modelVersion: Int { 1 }
+    /// The model's parameters.
+    public var arena: ParameterArena<Float> { model.arena }
+    /// The model.
+    public var module: any Module { model }
+    /// ⌈N / B⌉ give or take the pools' last batches.
+    public var batchesPerEpoch: Int { batches.batchesPerEpoch }
+    /// Whether a test file was given.
+    public var hasTestSplit: Bool { test != nil }
+    /// The number of training, validation and test examples.
+    public var exampleCounts: (train: Int, valid: Int, test: Int?) { (train.count, valid.count, test?.count) }
+
+    /// The model configuration, vocabulary, labels, data settings and sources.
+    public var checkpointMetadata: [String: String] {
+        ["model": model.configuration.json(outputsKey: "classes").serialized,
+         "vocabulary": JSONValue.array(vocabulary.symbols.map(JSONValue.string)).serialized,
+         "labels": JSONValue.array(labels.symbols.map(JSONValue.string)).serialized,
+         "task": settings.json.serialized, "data": sources.json.serialized]
+    }
+
+    /// The batches of `epoch`, computed once per epoch.
+    func batchesOf(epoch: Int) -> [[Int]] {
+        if let cached = epochBatches, cached.epoch == epoch { return cached.batches }
+        let list = batches.epoch(epoch)
+        epochBatches = (epoch, list)
+        return list
+    }
+
+    /// Forward, loss and backward of one training batch.
+    public func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult {
+        let indices = batchesOf(epoch: epoch)[index]
+        let batch = PaddedBatch(sequences: indices.map { train[$0].ids }, indices: indices)
+        let (loss, count) = model.lossAndGradients(tokens: batch.tokens, lengths: batch.lengths,
+                                                   labels: indices.map { train[$0].label })
+        return TaskBatchResult(loss: Double(loss), count: count, tokens: batch.tokenCount)
+    }
+
+    /// Loss, accuracy and macro-F1 on a split, in batches of `evalBatchSize` sorted by length.
+    public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        guard let examples = split == .validation ? valid : test else { return nil }
+        var lossSum = 0.0, count = 0
+        var predicted = [Int](repeating: 0, count: examples.count)
+        for indices in BucketedBatches.evaluationOrder(lengths: examples.map(\.ids.count), batchSize: settings.evalBatchSize) {
+            if shouldStop() { return nil }
+            let batch = PaddedBatch(sequences: indices.map { examples[$0].ids }, indices: indices)
+            let r = model.evaluate(tokens: batch.tokens, lengths: batch.lengths, labels: indices.map { examples[$0].label })
+            lossSum += r.lossSum
+            count += r.count
+            for (k, i) in indices.enumerated() { predicted[i] = r.predicted[k] }
+        }
+        let metrics = try ClassificationMetrics(gold: examples.map(\.label), predicted: predicted, classes: labels.count)
+        return TaskEvaluation(loss: lossSum / Double(max(count, 1)),
+                              metrics: [("accuracy", metrics.accuracyPercent), ("macro_f1", metrics.macroF1Percent)],
+                              score: metrics.accuracyPercent,
+                              details: [("confusion", JSONValue.array(metrics.confusion.map { .array($0.map(JSONValue.integer)) }).serialized)])
+    }
+}

@@ -1,0 +1,145 @@
+/// Sequence tagging (many-to-many, aligned) as a `TrainingTask`: a `SequenceTagger` trained on
+/// padded batches bucketed by length, shuffled per epoch from the seed, with mean
+/// cross-entropy over the real tokens; validation reports token accuracy and conlleval's chunk
+/// precision, recall and F1 (percentages); the best checkpoint has the highest chunk F1.
+///
+/// Token ids as `ClassificationTask`; tag ids: the training tags, sorted (no padding tag:
+/// padding carries −100). A validation or test tag the training data lacks is left out of the
+/// loss but counts in chunk F1, as `torch_tasks.py tag` does.
+public final class TaggingTask: TrainingTask {
+    /// The model.
+    public let model: SequenceTagger<Float>
+    /// The word vocabulary.
+    public let vocabulary: TaskVocabulary
+    /// The tags.
+    public let tags: LabelSet
+    /// Tokenization and batching.
+    public let settings: TextTaskSettings
+    /// Where the data came from.
+    public let sources: TextTaskSources
+    /// The tag column read (1-based; nil = last).
+    public let tagColumn: Int?
+
+    let train: [EncodedSentence]
+    let valid: [EncodedSentence]
+    let test: [EncodedSentence]?
+    let batches: BucketedBatches
+    private var epochBatches: (epoch: Int, batches: [[Int]])?
+
+    /// Builds the task and its model (initialised from `seed`). The vocabulary and tags are
+    /// counted from the training sentences unless given (as when resuming).
+    /// - Throws: `RNNKitError` for invalid settings.
+    public init(data: TaggingData, model configuration: SequenceModelConfiguration, settings: TextTaskSettings,
+                tagColumn: Int?, seed: UInt64, vocabulary: TaskVocabulary? = nil, tags: LabelSet? = nil) throws {
+        try settings.validate()
+        let vocabulary = vocabulary ?? TaskVocabulary(counting: data.train.map(\.words), minCount: settings.minCount)
+        let tags = tags ?? LabelSet(labels: data.train.flatMap(\.tags))
+        var c = configuration
+        c.vocabularySize = vocabulary.count
+        c.outputs = tags.count
+        model = try SequenceTagger<Float>(c, seed: seed)
+        func encode(_ sentences: [TaggedSentence]) -> [EncodedSentence] {
+            sentences.map { EncodedSentence(ids: vocabulary.encode($0.words), tags: tags.encode($0.tags), gold: $0.tags) }
+        }
+        train = encode(data.train)
+        valid = encode(data.valid)
+        test = data.test.map(encode)
+        batches = try BucketedBatches(lengths: train.map(\.ids.count), batchSize: settings.batchSize, seed: seed)
+        self.vocabulary = vocabulary
+        self.tags = tags
+        self.settings = settings
+        self.sources = data.sources
+        self.tagColumn = tagColumn
+    }
+
+    /// A task with no training data around a trained model, for batched prediction.
+    init(model: SequenceTagger<Float>, vocabulary: TaskVocabulary, tags: LabelSet, settings: TextTaskSettings, tagColumn: Int?) {
+        self.model = model
+        self.vocabulary = vocabulary
+        self.tags = tags
+        self.settings = settings
+        self.tagColumn = tagColumn
+        sources = TextTaskSources(train: nil, valid: nil, test: nil, texts: [])
+        train = []
+        valid = []
+        test = nil
+        batches = try! BucketedBatches(lengths: [1], batchSize: 1, seed: 0)
+    }
+
+    /// `sequence-tagger`.
+    public var modelKind: String { Self.kind }
+    /// The checkpoint kind of taggers.
+    public static let kind = "sequence-tagger"
+    /// 1.
+    public var modelVersion: Int { 1 }
+    /// The model's parameters.
+    public var arena: ParameterArena<Float> { model.arena }
+    /// The model.
+    public var module: any Module { model }
+    /// The batches of every epoch.
+    public var batchesPerEpoch: Int { batches.batchesPerEpoch }
+    /// Whether a test file was given.
+    public var hasTestSplit: Bool { test != nil }
+    /// The number of training, validation and test sentences.
+    public var exampleCounts: (train: Int, valid: Int, test: Int?) { (train.count, valid.count, test?.count) }
+
+    /// The model configuration, vocabulary, tags, data settings and sources.
+    public var checkpointMetadata: [String: String] {
+        var task = settings.json
+        if case .object(var members) = task {
+            members.append(("tag_column", tagColumn.map(JSONValue.integer) ?? .null))
+            task = .object(members)
+        }
+        return ["model": model.configuration.json(outputsKey: "tags").serialized,
+                "vocabulary": JSONValue.array(vocabulary.symbols.map(JSONValue.string)).serialized,
+                "labels": JSONValue.array(tags.symbols.map(JSONValue.string)).serialized,
+                "task": task.serialized, "data": sources.json.serialized]
+    }
+
+    /// The batches of `epoch`, computed once per epoch.
+    func batchesOf(epoch: Int) -> [[Int]] {
+        if let cached = epochBatches, cached.epoch == epoch { return cached.batches }
+        let list = batches.epoch(epoch)
+        epochBatches = (epoch, list)
+        return list
+    }
+
+    /// Forward, loss and backward of one training batch.
+    public func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult {
+        let indices = batchesOf(epoch: epoch)[index]
+        let batch = PaddedBatch(sequences: indices.map { train[$0].ids }, indices: indices)
+        let (loss, count) = model.lossAndGradients(tokens: batch.tokens, lengths: batch.lengths,
+                                                   tags: batch.padded(indices.map { train[$0].tags }))
+        return TaskBatchResult(loss: Double(loss), count: count, tokens: batch.tokenCount)
+    }
+
+    /// Loss, token accuracy and chunk precision, recall and F1 on a split.
+    public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        guard let sentences = split == .validation ? valid : test else { return nil }
+        guard let (lossSum, count, predicted) = predict(sentences, shouldStop: shouldStop) else { return nil }
+        let m = try ChunkMetrics(gold: sentences.map(\.gold), predicted: predicted)
+        let perType = JSONValue.object(m.f1ByType.sorted { $0.key < $1.key }.map { ($0.key, .rounded($0.value, 4)) })
+        return TaskEvaluation(loss: lossSum / Double(max(count, 1)),
+                              metrics: [("f1", m.f1Percent), ("accuracy", m.accuracyPercent),
+                                        ("precision", m.precisionPercent), ("recall", m.recallPercent)],
+                              score: m.f1Percent, details: [("f1_by_type", perType.serialized)])
+    }
+
+    /// The summed loss, its count and the predicted tags of every sentence (in batches of
+    /// `evalBatchSize` sorted by length), or nil if interrupted.
+    func predict(_ sentences: [EncodedSentence], shouldStop: () -> Bool) -> (Double, Int, [[String]])? {
+        var lossSum = 0.0, count = 0
+        var predicted = [[String]](repeating: [], count: sentences.count)
+        for indices in BucketedBatches.evaluationOrder(lengths: sentences.map(\.ids.count), batchSize: settings.evalBatchSize) {
+            if shouldStop() { return nil }
+            let batch = PaddedBatch(sequences: indices.map { sentences[$0].ids }, indices: indices)
+            let r = model.evaluate(tokens: batch.tokens, lengths: batch.lengths, tags: batch.padded(indices.map { sentences[$0].tags }))
+            lossSum += r.lossSum
+            count += r.count
+            for (k, i) in indices.enumerated() {
+                predicted[i] = (0..<batch.lengths[k]).map { t in tags.name(of: r.predicted[t * batch.batch + k]) }
+            }
+        }
+        return (lossSum, count, predicted)
+    }
+}

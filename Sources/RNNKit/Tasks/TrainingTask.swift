@@ -1,0 +1,115 @@
+// What a task supplies to the generic trainer (`TaskTrainer`): batches, the loss and its
+// gradients, evaluation metrics, and what its checkpoints must remember. The trainer owns the
+// rest — epochs, steps, validation, annealing and early stopping, clipping, the optimizer,
+// metrics.jsonl, the loss curve, atomic checkpoints and exact resume — written once for every
+// task (Keras `fit()`, PyTorch Lightning's `training_step`/`validation_step` are the shapes).
+
+/// A model plus its data, trainable by `TaskTrainer`.
+///
+/// A step is `trainBatch(epoch:index:)`: forward, loss and backward of one batch, with the
+/// parameter gradients added into `arena` (the trainer zeroes them before, clips and steps the
+/// optimizer after). The batches of an epoch must be a deterministic function of the epoch (and
+/// the task's seed), so that a resumed run recomputes them. Anything else the task carries from
+/// step to step is saved through `stateTensors`.
+public protocol TrainingTask: AnyObject {
+    /// The model kind written into checkpoints (e.g. `sequence-classifier`); loading a
+    /// checkpoint of another kind is refused with both names.
+    var modelKind: String { get }
+    /// The version of the model kind's checkpoint layout.
+    var modelVersion: Int { get }
+    /// Every parameter and gradient.
+    var arena: ParameterArena<Float> { get }
+    /// The model as a module: train/eval switch, dropout generators.
+    var module: any Module { get }
+    /// The number of training batches of each epoch.
+    var batchesPerEpoch: Int { get }
+    /// Forward, loss and backward of batch `index` (0-based) of `epoch` (1-based) in training
+    /// mode; gradients are added into `arena`.
+    func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult
+    /// Evaluates the current parameters on `split` in evaluation mode; nil if `shouldStop`
+    /// interrupted it, or if the task has no such split.
+    func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation?
+    /// Whether the task has a test split, evaluated with the best checkpoint at the end.
+    var hasTestSplit: Bool { get }
+    /// Model configuration, vocabularies, data sources and fingerprint, as metadata strings for
+    /// every checkpoint (keys other than the trainer's own: `format`, `model_kind`,
+    /// `model_version`, `training`, `progress`, `state_file`, `state_crc32`, `crc32`).
+    var checkpointMetadata: [String: String] { get }
+    /// What the task carries between steps (e.g. a language model's hidden state), saved with
+    /// the optimizer state; empty when nothing is carried.
+    var stateTensors: [String: Tensor<Float>] { get }
+    /// Restores what `stateTensors` returned, on resume.
+    /// - Throws: `RNNKitError` if the tensors do not fit the task.
+    func restoreStateTensors(_ tensors: [String: Tensor<Float>]) throws
+}
+
+extension TrainingTask {
+    /// Nothing carried by default.
+    public var stateTensors: [String: Tensor<Float>] { [:] }
+
+    /// Accepts only an empty state by default.
+    public func restoreStateTensors(_ tensors: [String: Tensor<Float>]) throws {
+        guard tensors.isEmpty else {
+            throw RNNKitError("unexpected carried state \(tensors.keys.sorted()) for a \(modelKind) run")
+        }
+    }
+}
+
+/// The data splits a task evaluates.
+public enum DataSplit: String, Sendable {
+    /// Validation: chooses the best checkpoint, drives annealing and early stopping.
+    case validation = "valid"
+    /// Test: evaluated once at the end with the best checkpoint.
+    case test
+}
+
+/// What one training batch measured.
+public struct TaskBatchResult: Sendable {
+    /// The mean loss of the batch (what was differentiated).
+    public var loss: Double
+    /// The number of items the mean is over (labels or tokens counted by the loss).
+    public var count: Int
+    /// The input tokens (or time steps) the batch read, for throughput.
+    public var tokens: Int
+
+    /// Creates a result.
+    public init(loss: Double, count: Int, tokens: Int) {
+        self.loss = loss
+        self.count = count
+        self.tokens = tokens
+    }
+}
+
+/// What an evaluation measured.
+public struct TaskEvaluation: Sendable {
+    /// The mean loss over the split.
+    public var loss: Double
+    /// Task metrics in a fixed order, without the split prefix (`accuracy`, `f1`, …); metrics.jsonl
+    /// writes them as `valid_accuracy`, `test_f1`, ….
+    public var metrics: [(name: String, value: Double)]
+    /// What the best checkpoint is chosen by, higher is better (accuracy, F1, or −loss).
+    public var score: Double
+    /// Extra JSON-ready details (a confusion matrix, per-type F1) for `rnn … eval`; not logged.
+    public var details: [(name: String, value: String)]
+
+    /// Creates an evaluation.
+    public init(loss: Double, metrics: [(name: String, value: Double)], score: Double,
+                details: [(name: String, value: String)] = []) {
+        self.loss = loss
+        self.metrics = metrics
+        self.score = score
+        self.details = details
+    }
+
+    /// One JSON line: `loss`, the metrics, the details, `<counting>`: n and `labels`.
+    public func jsonLine(counting name: String, _ n: Int, labels: [String]) -> String {
+        var members: [(key: String, value: JSONValue)] = [("loss", .rounded(loss, 6))]
+        members += metrics.map { ($0.name, .rounded($0.value, 4)) }
+        members += details.map { ($0.name, (try? JSONValue.parse(Array($0.value.utf8))) ?? .string($0.value)) }
+        members += [(name, .integer(n)), ("labels", .array(labels.map(JSONValue.string)))]
+        return JSONValue.object(members).serialized
+    }
+
+    /// The value of metric `name`, if present.
+    public func metric(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }
+}

@@ -1,0 +1,155 @@
+// The generic training loop: steps, validations (every `evalEvery` steps and at each epoch
+// end), annealing, early stopping, checkpoints, and the final test of the best checkpoint.
+
+extension TaskTrainer {
+    /// Trains until every epoch (or `maxSteps`) has run, or early stopping ends the run,
+    /// writing the run folder as it goes.
+    ///
+    /// A new run first writes a checkpoint of the initial model. After each validation it
+    /// appends to `metrics.jsonl`, writes `best.safetensors` if the score improved, writes
+    /// `latest.safetensors` and redraws `loss.svg`. At the end the best checkpoint is evaluated
+    /// on the test split, if any, and a last line with `test_loss` and `test_<metric>` is added.
+    /// - Parameters:
+    ///   - shouldStop: asked before every step and during evaluations; when it returns true
+    ///     the latest checkpoint is written and `train` returns `.interrupted`.
+    ///   - events: called after each step, validation and the test.
+    /// - Throws: `RNNKitError` if a file cannot be written or the loss stops being finite (the
+    ///   message names the step; no checkpoint is written after it).
+    @discardableResult
+    public func train(shouldStop: () -> Bool = { false },
+                      events: (TaskTrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
+        try run.create()
+        elapsedAtSessionStart = progress.elapsedSeconds
+        sessionStart = clock.now
+        if lastCheckpointStep < 0 {
+            try run.writeMetricLines([])
+            try saveLatest()
+        } else {
+            try run.writeMetricLines(history.map(\.jsonLine))     // drop lines written after the checkpoint
+        }
+        let maxSteps = configuration.maxSteps ?? Int.max, perEpoch = task.batchesPerEpoch
+        while !isComplete {
+            if progress.batch < perEpoch && progress.step < maxSteps {
+                if shouldStop() { return try interrupted() }
+                events(.step(try trainStep()))
+                let every = configuration.evalEvery
+                if every > 0 && progress.step % every == 0 && progress.batch < perEpoch {
+                    guard try validate(epochEnd: false, shouldStop: shouldStop, events: events) else { return try interrupted() }
+                }
+            } else {
+                guard try validate(epochEnd: progress.batch >= perEpoch, shouldStop: shouldStop, events: events) else {
+                    return try interrupted()
+                }
+            }
+        }
+        if task.hasTestSplit, let last = history.last {
+            guard let evaluation = try testBest(shouldStop: shouldStop) else { return .interrupted }
+            var record = last
+            record.test = (evaluation.loss, evaluation.metrics.map { .init($0.name, $0.value) })
+            record.elapsedSeconds = elapsedSeconds
+            try run.appendMetricLine(record.jsonLine)
+            events(.test(evaluation))
+        }
+        return .completed
+    }
+
+    private func interrupted() throws -> TrainingOutcome {
+        try saveLatest()
+        return .interrupted
+    }
+
+    /// One step: zero the gradients, the task's forward and backward of the next batch,
+    /// clipping, the optimizer step.
+    func trainStep() throws -> TrainingStepReport {
+        let start = clock.now
+        task.module.setTraining(true)
+        task.arena.zeroGradients()
+        let result = try task.trainBatch(epoch: progress.epoch, index: progress.batch)
+        guard result.loss.isFinite else {
+            throw RNNKitError("the training loss became \(Trainer.describe(result.loss)) at step \(progress.step + 1) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
+        }
+        if configuration.clip > 0 { clipGradientNorm(task.arena, maxNorm: Float(configuration.clip)) }
+        optimizer.step(task.arena)
+        progress.batch += 1
+        progress.step += 1
+        progress.epochLossSum += result.loss * Double(result.count)
+        progress.epochCount += result.count
+        let seconds = Trainer.seconds(clock.now - start)
+        progress.tokensSinceValidation += result.tokens
+        progress.secondsSinceValidation += seconds
+        secondsPerStep = secondsPerStep.map { 0.9 * $0 + 0.1 * seconds } ?? seconds
+        let perStep = secondsPerStep!
+        return TrainingStepReport(
+            epoch: progress.epoch, epochs: configuration.epochs, step: progress.step, totalSteps: totalSteps,
+            update: progress.batch, updatesPerEpoch: task.batchesPerEpoch, loss: result.loss,
+            epochLoss: progress.epochLossSum / Double(max(progress.epochCount, 1)),
+            learningRate: progress.learningRate, tokensPerSecond: Double(result.tokens) / max(perStep, 1e-9),
+            secondsRemaining: Double(max(totalSteps - progress.step, 0)) * perStep)
+    }
+
+    /// Validates, records, anneals and applies early stopping (at an epoch end), and writes
+    /// the checkpoints. Returns false if `shouldStop` interrupted the validation (nothing
+    /// recorded).
+    func validate(epochEnd: Bool, shouldStop: () -> Bool, events: (TaskTrainingEvent) -> Void) throws -> Bool {
+        task.module.setTraining(false)
+        guard let evaluation = try task.evaluate(.validation, shouldStop: shouldStop) else { return false }
+        guard evaluation.loss.isFinite, !evaluation.score.isNaN else {
+            throw RNNKitError("the validation loss became \(Trainer.describe(evaluation.loss)) at step \(progress.step) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
+        }
+        let improved = evaluation.score > progress.bestScore
+        var annealedFrom: Double? = nil
+        if epochEnd {
+            if evaluation.score > progress.bestEpochScore {
+                progress.bestEpochScore = evaluation.score
+                progress.epochsWithoutImprovement = 0
+            } else {
+                progress.epochsWithoutImprovement += 1
+                if configuration.anneal > 0 {
+                    annealedFrom = progress.learningRate
+                    progress.learningRate /= configuration.anneal
+                    optimizer.learningRate = progress.learningRate
+                }
+            }
+        }
+        let record = TaskMetricsRecord(
+            epoch: progress.epoch, step: progress.step,
+            trainLoss: progress.epochLossSum / Double(max(progress.epochCount, 1)), validLoss: evaluation.loss,
+            validMetrics: evaluation.metrics.map { .init($0.name, $0.value) }, learningRate: progress.learningRate,
+            tokensPerSecond: Double(progress.tokensSinceValidation) / max(progress.secondsSinceValidation, 1e-9),
+            elapsedSeconds: elapsedSeconds, epochEnd: epochEnd)
+        progress.lastValidationStep = progress.step
+        progress.tokensSinceValidation = 0
+        progress.secondsSinceValidation = 0
+        if improved { progress.bestScore = evaluation.score }
+        if epochEnd {
+            progress.epoch += 1
+            progress.batch = 0
+            progress.epochLossSum = 0
+            progress.epochCount = 0
+            if configuration.patience > 0 && progress.epochsWithoutImprovement >= configuration.patience
+                && progress.epoch <= configuration.epochs {
+                progress.stoppedEarly = true
+            }
+        }
+        events(.validation(record, improved: improved, annealedFrom: annealedFrom))
+        try run.appendMetricLine(record.jsonLine)
+        history.append(record)
+        if improved { try saveBest(evaluation) }
+        try saveLatest()
+        try? run.writeLossCurve(history, title: title)
+        if progress.stoppedEarly { events(.stoppedEarly(epochs: progress.epochsWithoutImprovement)) }
+        return true
+    }
+
+    /// The test evaluation of the best checkpoint (the current weights are restored after).
+    func testBest(shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        if RunDirectory.exists(run.bestPath) {
+            try SavedTaskModel.load(run.bestPath, kind: task.modelKind, version: task.modelVersion).loadWeights(into: task.arena)
+        }
+        defer {
+            try? SavedTaskModel.load(run.latestPath, kind: task.modelKind, version: task.modelVersion).loadWeights(into: task.arena)
+        }
+        task.module.setTraining(false)
+        return try task.evaluate(.test, shouldStop: shouldStop)
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import RNNKit
+
+/// The part of `rnn classify train` and `rnn tag train` that is the same for every task:
+/// start or resume the run, show progress, handle Ctrl-C, report the outcome.
+struct TaskTrainingRun {
+    let data: TaskDataOptions
+    let model: TaskModelOptions
+    let optimization: TaskOptimizationOptions
+    let bookkeeping: TaskBookkeepingOptions
+    /// `classify` or `tag`.
+    let command: String
+
+    /// The run folder: --out, or runs/<command> (replaced by each new run).
+    var run: RunDirectory { RunDirectory(bookkeeping.out ?? "runs/\(command)") }
+
+    /// Refuses to start a new run over an explicit --out that holds one; clears the default
+    /// scratch folder only once everything is ready.
+    func checkNewRun() throws {
+        if run.hasCheckpoint && bookkeeping.out != nil {
+            throw RNNKitError("'\(run.path)' already holds a training run; continue it with --resume, or choose another --out")
+        }
+    }
+
+    /// Refuses options that would change a resumed run.
+    func checkResumeOptions() throws {
+        if data.train != nil || data.valid != nil || data.test != nil || data.anyGiven || model.anyGiven || optimization.anyGiven {
+            throw RNNKitError("a resumed run keeps its data, model and optimizer settings; only --epochs, --max-steps and --eval-every may be given with --resume")
+        }
+    }
+
+    /// Trains with `trainer`, printing `summary` first; exits 130 after Ctrl-C.
+    func train(_ trainer: TaskTrainer, summary: String) throws {
+        if !bookkeeping.resume && run.hasCheckpoint { run.removeRunFiles() }   // only the default folder gets here
+        let display = ProgressDisplay(logEvery: bookkeeping.logEvery, sampleLength: 0)
+        display.say(summary)
+        Interrupt.install()
+        let outcome = try trainer.train(shouldStop: { Interrupt.requested }) { display.handle($0) }
+        display.finish()
+        switch outcome {
+        case .interrupted:
+            var stderr = StandardError()
+            print("interrupted at step \(trainer.progress.step): checkpoint written to \(run.latestPath); continue with: rnn \(command) train --out \(run.path) --resume",
+                  to: &stderr)
+            throw ExitCode(130)
+        case .completed:
+            let best = trainer.history.filter { $0.test == nil }.max { a, b in score(a) < score(b) }
+            let figures = best.map { $0.validMetrics.map { "\($0.name) \(fixed($0.value, 2))" }.joined(separator: ", ") } ?? ""
+            display.say("done\(trainer.progress.stoppedEarly ? " (stopped early)" : ""): best validation \(figures); model in \(run.bestPath), metrics in \(run.metricsPath), curve in \(run.lossCurvePath)")
+            display.say("try: rnn \(command) predict --model \(run.path)")
+        }
+    }
+
+    /// The validation score of a record (its first metric, as the task ranks them).
+    private func score(_ r: TaskMetricsRecord) -> Double { r.validMetrics.first?.value ?? -r.validLoss }
+
+    /// The first lines a run prints.
+    static func summary(resumingAt step: Int?, epoch: Int, what: String, trainer: TaskTrainer) -> String {
+        var text = step.map { "resuming \(trainer.run.path) at step \($0) (epoch \(epoch)): " } ?? ""
+        text += what
+        text += "\n\(trainer.task.batchesPerEpoch) steps per epoch, \(trainer.totalSteps) steps in all; \(trainer.configuration.optimizer.rawValue) lr \(trainer.progress.learningRate); writing \(trainer.run.path)"
+        return text
+    }
+}
+
+extension ProgressDisplay {
+    /// Shows a task trainer's events.
+    func handle(_ event: TaskTrainingEvent) {
+        switch event {
+        case let .step(report): step(report)
+        case let .validation(m, improved, annealedFrom):
+            var line = "epoch \(m.epoch) step \(m.step): train \(fixed(m.trainLoss, 4))  valid \(fixed(m.validLoss, 4))"
+            for metric in m.validMetrics { line += "  \(metric.name) \(fixed(metric.value, 2))" }
+            line += "  \(thousands(m.tokensPerSecond)) tok/s  \(duration(m.elapsedSeconds)) elapsed"
+            if improved { line += "  [best]" }
+            say(line)
+            if let from = annealedFrom { say("validation score did not improve: learning rate \(from) → \(m.learningRate)") }
+        case let .stoppedEarly(epochs):
+            say("stopping early: \(epochs) epochs without a better validation score")
+        case let .test(evaluation):
+            say("test with the best checkpoint: loss \(fixed(evaluation.loss, 4))"
+                + evaluation.metrics.map { "  \($0.name) \(fixed($0.value, 2))" }.joined())
+        }
+    }
+}
