@@ -114,5 +114,16 @@ import Testing
         bytes[bytes.count - 5] ^= 0x10
         let corrupted = try folder.write("corrupted.safetensors", bytes: bytes)
         #expect { try TrainedClassifier.load(corrupted) } throws: { ($0 as? RNNKitError)?.message.contains("is corrupted") == true }
+
+        // A header claiming a huge model is refused before anything is allocated.
+        let best = try SafetensorsFile(contentsOf: run.bestPath)
+        var metadata = best.metadata
+        metadata["model"] = metadata["model"]!.replacingOccurrences(of: "\"hidden\":8", with: "\"hidden\":1000")
+        #expect(metadata["model"] != best.metadata["model"])
+        var writer = SafetensorsWriter(metadata: metadata)
+        for name in best.names { try writer.add(name, try best.tensor(name) as Tensor<Float>) }
+        let huge = folder.file("huge.safetensors")
+        try Checkpoint.writeWithChecksum(&writer, to: huge)
+        #expect { try TrainedClassifier.load(huge) } throws: { ($0 as? RNNKitError)?.message.contains("parameters, the file holds") == true }
     }
 }

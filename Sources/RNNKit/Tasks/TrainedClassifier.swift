@@ -66,5 +66,11 @@ func textModelParts(_ saved: SavedTaskModel, outputsKey: String)
     guard vocabulary.count == configuration.vocabularySize, labels.count == configuration.outputs else {
         throw RNNKitError("the vocabulary (\(vocabulary.count)) or labels (\(labels.count)) do not fit the model (\(configuration.vocabularySize), \(configuration.outputs))")
     }
+    // The file's tensors must hold exactly the model's parameters before the model is built:
+    // a corrupted header cannot make it allocate more than the file holds.
+    let stored = saved.weights.tensors.reduce(0) { $0 + $1.count }
+    guard configuration.parameterCount == stored else {
+        throw RNNKitError("the model configuration needs \(configuration.parameterCount.map(String.init) ?? "too many") parameters, the file holds \(stored)")
+    }
     return (configuration, vocabulary, labels, settings)
 }
