@@ -38,12 +38,8 @@ public final class SequenceTagger<Scalar: RNNScalar>: Module {
         self.configuration = c
         var g = SeededGenerator(seed: seed)
         arena = ParameterArena()
-        encoder = TokenSequenceEncoder(cell: c.cell, vocabularySize: c.vocabularySize, embeddingSize: c.embeddingSize,
-                                       hiddenSize: c.hiddenSize, numLayers: c.numLayers, bidirectional: c.bidirectional,
-                                       dropout: c.dropout, arena: arena, embeddingPrefix: "embedding.",
-                                       stackPrefix: "rnn.", generator: &g)
-        tagger = Linear(inFeatures: c.directions * c.hiddenSize, outFeatures: c.outputs, arena: arena,
-                        prefix: "tagger.", generator: &g)
+        encoder = TokenSequenceEncoder(c, arena: arena, generator: &g)
+        tagger = Linear(inFeatures: encoder.outputSize, outFeatures: c.outputs, arena: arena, prefix: "tagger.", generator: &g)
         dropout = Dropout(p: c.dropout, seed: g.next())
     }
 

@@ -44,6 +44,14 @@ public final class TokenSequenceEncoder<Scalar: RNNScalar>: Module {
                              arena: arena, prefix: stackPrefix, generator: &generator)
     }
 
+    /// The encoder of a `SequenceModelConfiguration`: `embedding.weight` and `rnn.*`, as the
+    /// reference models name them.
+    convenience init(_ c: SequenceModelConfiguration, arena: ParameterArena<Scalar>, generator: inout SeededGenerator) {
+        self.init(cell: c.cell, vocabularySize: c.vocabularySize, embeddingSize: c.embeddingSize, hiddenSize: c.hiddenSize,
+                  numLayers: c.numLayers, bidirectional: c.bidirectional, dropout: c.dropout, arena: arena,
+                  embeddingPrefix: "embedding.", stackPrefix: "rnn.", generator: &generator)
+    }
+
     /// D·H, the width of the output.
     public var outputSize: Int { rnn.directions * rnn.hiddenSize }
 

@@ -20,8 +20,7 @@ public final class ClassificationTask: TrainingTask {
     let train: [(ids: [Int], label: Int)]
     let valid: [(ids: [Int], label: Int)]
     let test: [(ids: [Int], label: Int)]?
-    let batches: BucketedBatches
-    private var epochBatches: (epoch: Int, batches: [[Int]])?
+    var batches: EpochBatches
 
     /// Builds the task and its model (initialised from `seed`). The vocabulary and labels are
     /// counted from the training examples unless given (as when resuming).
@@ -46,7 +45,7 @@ public final class ClassificationTask: TrainingTask {
         train = try encode(data.train, trainName, 1)
         valid = try encode(data.valid, data.sources.valid ?? trainName, data.validFirstLine)
         test = try data.test.map { try encode($0, data.sources.test ?? "test", 1) }
-        batches = try BucketedBatches(lengths: train.map(\.ids.count), batchSize: settings.batchSize, seed: seed)
+        batches = try EpochBatches(lengths: train.map(\.ids.count), batchSize: settings.batchSize, seed: seed)
         self.vocabulary = vocabulary
         self.labels = labels
         self.settings = settings
@@ -64,7 +63,7 @@ public final class ClassificationTask: TrainingTask {
     /// The model.
     public var module: any Module { model }
     /// ⌈N / B⌉ give or take the pools' last batches.
-    public var batchesPerEpoch: Int { batches.batchesPerEpoch }
+    public var batchesPerEpoch: Int { batches.count }
     /// Whether a test file was given.
     public var hasTestSplit: Bool { test != nil }
     /// The number of training, validation and test examples.
@@ -78,17 +77,9 @@ public final class ClassificationTask: TrainingTask {
          "task": settings.json.serialized, "data": sources.json.serialized]
     }
 
-    /// The batches of `epoch`, computed once per epoch.
-    func batchesOf(epoch: Int) -> [[Int]] {
-        if let cached = epochBatches, cached.epoch == epoch { return cached.batches }
-        let list = batches.epoch(epoch)
-        epochBatches = (epoch, list)
-        return list
-    }
-
     /// Forward, loss and backward of one training batch.
     public func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult {
-        let indices = batchesOf(epoch: epoch)[index]
+        let indices = batches.batch(index, ofEpoch: epoch)
         let batch = PaddedBatch(sequences: indices.map { train[$0].ids }, indices: indices)
         let (loss, count) = model.lossAndGradients(tokens: batch.tokens, lengths: batch.lengths,
                                                    labels: indices.map { train[$0].label })

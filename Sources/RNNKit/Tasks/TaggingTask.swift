@@ -23,8 +23,7 @@ public final class TaggingTask: TrainingTask {
     let train: [EncodedSentence]
     let valid: [EncodedSentence]
     let test: [EncodedSentence]?
-    let batches: BucketedBatches
-    private var epochBatches: (epoch: Int, batches: [[Int]])?
+    var batches: EpochBatches
 
     /// Builds the task and its model (initialised from `seed`). The vocabulary and tags are
     /// counted from the training sentences unless given (as when resuming).
@@ -44,7 +43,7 @@ public final class TaggingTask: TrainingTask {
         train = encode(data.train)
         valid = encode(data.valid)
         test = data.test.map(encode)
-        batches = try BucketedBatches(lengths: train.map(\.ids.count), batchSize: settings.batchSize, seed: seed)
+        batches = try EpochBatches(lengths: train.map(\.ids.count), batchSize: settings.batchSize, seed: seed)
         self.vocabulary = vocabulary
         self.tags = tags
         self.settings = settings
@@ -63,7 +62,7 @@ public final class TaggingTask: TrainingTask {
         train = []
         valid = []
         test = nil
-        batches = try! BucketedBatches(lengths: [1], batchSize: 1, seed: 0)
+        batches = try! EpochBatches(lengths: [1], batchSize: 1, seed: 0)
     }
 
     /// `sequence-tagger`.
@@ -77,7 +76,7 @@ public final class TaggingTask: TrainingTask {
     /// The model.
     public var module: any Module { model }
     /// The batches of every epoch.
-    public var batchesPerEpoch: Int { batches.batchesPerEpoch }
+    public var batchesPerEpoch: Int { batches.count }
     /// Whether a test file was given.
     public var hasTestSplit: Bool { test != nil }
     /// The number of training, validation and test sentences.
@@ -96,17 +95,9 @@ public final class TaggingTask: TrainingTask {
                 "task": task.serialized, "data": sources.json.serialized]
     }
 
-    /// The batches of `epoch`, computed once per epoch.
-    func batchesOf(epoch: Int) -> [[Int]] {
-        if let cached = epochBatches, cached.epoch == epoch { return cached.batches }
-        let list = batches.epoch(epoch)
-        epochBatches = (epoch, list)
-        return list
-    }
-
     /// Forward, loss and backward of one training batch.
     public func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult {
-        let indices = batchesOf(epoch: epoch)[index]
+        let indices = batches.batch(index, ofEpoch: epoch)
         let batch = PaddedBatch(sequences: indices.map { train[$0].ids }, indices: indices)
         let (loss, count) = model.lossAndGradients(tokens: batch.tokens, lengths: batch.lengths,
                                                    tags: batch.padded(indices.map { train[$0].tags }))
