@@ -41,6 +41,16 @@ public protocol TrainingTask: AnyObject {
     /// Restores what `stateTensors` returned, on resume.
     /// - Throws: `RNNKitError` if the tensors do not fit the task.
     func restoreStateTensors(_ tensors: [String: Tensor<Float>]) throws
+    /// Keys of `checkpointMetadata` that may differ on resume (e.g. data sources naming moved
+    /// files); every other entry must equal the checkpoint's.
+    var metadataKeysFreeOnResume: Set<String> { get }
+    /// What else the task carries between steps that is not a tensor (e.g. the generator of
+    /// samples drawn during training), as metadata entries of latest checkpoints; empty when
+    /// nothing. Keys must differ from `checkpointMetadata`'s and the trainer's.
+    var progressMetadata: [String: String] { get }
+    /// Restores what `progressMetadata` returned, on resume, from all the checkpoint's metadata.
+    /// - Throws: `RNNKitError` if an entry is missing or invalid.
+    func restoreProgressMetadata(_ metadata: [String: String]) throws
 }
 
 extension TrainingTask {
@@ -53,6 +63,15 @@ extension TrainingTask {
             throw RNNKitError("unexpected carried state \(tensors.keys.sorted()) for a \(modelKind) run")
         }
     }
+
+    /// Every entry must match by default.
+    public var metadataKeysFreeOnResume: Set<String> { [] }
+
+    /// Nothing else carried by default.
+    public var progressMetadata: [String: String] { [:] }
+
+    /// Nothing to restore by default.
+    public func restoreProgressMetadata(_ metadata: [String: String]) throws {}
 }
 
 /// The data splits a task evaluates.

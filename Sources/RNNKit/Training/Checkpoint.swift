@@ -1,21 +1,21 @@
 // Checkpoint files. A weights file is a standard safetensors file holding the model's
 // parameters under PyTorch's names, so `safetensors.torch.load_file` + `load_state_dict` read
-// it; its `__metadata__` holds strings:
+// it; its `__metadata__` holds strings. Language-model runs write the generic task format
+// (`rnnkit.model/1`, model_kind `language-model`, see TaskCheckpoint.swift and
+// LanguageModelTask+Checkpoint.swift); `SavedModel` also reads files of the earlier
+// language-model format:
 //
 //   format       "rnnkit.language-model/1"
 //   model        JSON: cell, vocab_size, embed, hidden, layers, dropout, tied
 //   vocabulary   JSON: level, symbols (sorted by code point)
-//   training     JSON: the training settings, the data sources and their fingerprint
+//   training     JSON: {"config": the training settings, "data", "fingerprint"}
 //   crc32        CRC-32 of the data section (every byte after the header), 8 hex digits
-//   valid_loss   (best) the validation loss of these weights
-//   progress     (latest) JSON: `TrainingProgress`
-//   state_file, state_crc32   (latest) the companion state file and its data checksum
 //
-// The state file holds the optimizer buffers as flat tensors `optimizer.<PyTorch state name>`
-// ((arena.count), the arena's layout) and the carried hidden state `carried.h`/`carried.c`
-// (L, B, H); its metadata: format, optimizer, step_count, crc32.
+// State files (format "rnnkit.training-state/1") hold the optimizer buffers as flat tensors
+// `optimizer.<PyTorch state name>` ((arena.count), the arena's layout) and the task's carried
+// state; their metadata: format, optimizer, step_count, crc32.
 
-/// The identifier of RNNKit's language-model checkpoint format.
+/// The identifier of RNNKit's earlier language-model checkpoint format (still read).
 public let checkpointFormat = "rnnkit.language-model/1"
 
 /// A trained language model read from a checkpoint, with its vocabulary: what `rnn sample`,
@@ -43,30 +43,26 @@ public struct SavedModel {
             }
             file = found
         }
-        let weights = try Checkpoint.readVerified(file)
+        let weights = try Checkpoint.readVerified(file, formats: [checkpointFormat, Checkpoint.modelFormat])
         let (model, vocabulary) = try Checkpoint.model(from: weights, path: file)
         model.isTraining = false
-        let training = try weights.metadata["training"].map { try Checkpoint.parse($0, "training", in: file) }
-            .map { try TrainingConfiguration(json: try JSONFields($0, "training").required("config")) }
+        let training: TrainingConfiguration?
+        if weights.metadata["format"] == Checkpoint.modelFormat {
+            let saved = SavedTaskModel(path: file, metadata: weights.metadata, weights: weights)
+            training = try saved.naming {
+                let loop = try TrainingLoopConfiguration(json: try JSONFields(try saved.json("training"), "training").required("loop"))
+                return try LanguageModelTask.settings(task: try saved.json("task"), loop: loop)
+            }
+        } else {
+            training = try weights.metadata["training"].map { try Checkpoint.parse($0, "training", in: file) }
+                .map { try TrainingConfiguration(json: try JSONFields($0, "training").required("config")) }
+        }
         return SavedModel(model: model, vocabulary: vocabulary, training: training, path: file)
     }
 }
 
 /// Writing and reading checkpoint files.
 enum Checkpoint {
-    /// Writes `model`'s weights with `metadata` (plus format, model, vocabulary and crc32)
-    /// atomically to `path`.
-    static func writeWeights(_ model: LanguageModel<Float>, vocabulary: Vocabulary, metadata: [String: String],
-                             to path: String) throws {
-        var all = metadata
-        all["format"] = checkpointFormat
-        all["model"] = model.configuration.json.serialized
-        all["vocabulary"] = vocabulary.json.serialized
-        var writer = SafetensorsWriter(metadata: all)
-        try model.arena.add(to: &writer)
-        try writeWithChecksum(&writer, to: path)
-    }
-
     /// Adds a `crc32` of the data section to `writer`'s metadata and writes it atomically.
     static func writeWithChecksum(_ writer: inout SafetensorsWriter, to path: String) throws {
         writer.metadata["crc32"] = "00000000"          // same header length as the final one
@@ -115,20 +111,37 @@ enum Checkpoint {
         return file
     }
 
-    /// The model and vocabulary a verified weights file describes, with its weights loaded.
+    /// The model and vocabulary a verified weights file describes (either language-model
+    /// format), with its weights loaded.
     static func model(from file: SafetensorsFile, path: String) throws -> (LanguageModel<Float>, Vocabulary) {
-        guard file.metadata["format"] == checkpointFormat else {
+        if file.metadata["format"] == modelFormat {
+            guard let kind = file.metadata["model_kind"], kind == LanguageModelTask.kind else {
+                throw RNNKitError("'\(path)' holds a \(file.metadata["model_kind"] ?? "task") checkpoint, not a language model")
+            }
+            try SavedTaskModel(path: path, metadata: file.metadata, weights: file).checkKind(LanguageModelTask.kind, version: 1)
+        } else if file.metadata["format"] != checkpointFormat {
             throw RNNKitError("'\(path)' is not a model checkpoint")
         }
+        let (configuration, vocabulary) = try architecture(file.metadata, path: path)
         do {
-            let configuration = try LanguageModel<Float>.Configuration(json: try parse(file.metadata["model"], "model", in: path))
-            let vocabulary = try Vocabulary(json: try parse(file.metadata["vocabulary"], "vocabulary", in: path))
-            guard vocabulary.count == configuration.vocabularySize else {
-                throw RNNKitError("the vocabulary has \(vocabulary.count) symbols, the model \(configuration.vocabularySize)")
-            }
             let model = try LanguageModel<Float>(configuration)
             try model.arena.load(from: file, strict: true)
             return (model, vocabulary)
+        } catch let error as RNNKitError where !error.message.hasPrefix("'\(path)'") {
+            throw RNNKitError("'\(path)': \(error.message)")
+        }
+    }
+
+    /// The architecture and vocabulary in a language-model checkpoint's metadata.
+    static func architecture(_ metadata: [String: String], path: String)
+        throws -> (LanguageModel<Float>.Configuration, Vocabulary) {
+        do {
+            let configuration = try LanguageModel<Float>.Configuration(json: try parse(metadata["model"], "model", in: path))
+            let vocabulary = try Vocabulary(json: try parse(metadata["vocabulary"], "vocabulary", in: path))
+            guard vocabulary.count == configuration.vocabularySize else {
+                throw RNNKitError("the vocabulary has \(vocabulary.count) symbols, the model \(configuration.vocabularySize)")
+            }
+            return (configuration, vocabulary)
         } catch let error as RNNKitError where !error.message.hasPrefix("'\(path)'") {
             throw RNNKitError("'\(path)': \(error.message)")
         }

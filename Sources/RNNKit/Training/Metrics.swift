@@ -39,6 +39,13 @@ public struct MetricsRecord: Equatable, Sendable {
         self.testLoss = testLoss
     }
 
+    /// The language-model view of a generic record (its test loss, if any).
+    init(_ record: TaskMetricsRecord) {
+        self.init(epoch: record.epoch, step: record.step, trainLoss: record.trainLoss, validLoss: record.validLoss,
+                  learningRate: record.learningRate, tokensPerSecond: record.tokensPerSecond,
+                  elapsedSeconds: record.elapsedSeconds, epochEnd: record.epochEnd, testLoss: record.test?.loss)
+    }
+
     /// The record as one compact JSON object (no line break).
     public var jsonLine: String {
         var members: [(key: String, value: JSONValue)] = [

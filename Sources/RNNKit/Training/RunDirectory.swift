@@ -64,17 +64,6 @@ public struct RunDirectory: Sendable {
         return MetricsRecord.records(inJSONLines: String(decoding: bytes, as: UTF8.self))
     }
 
-    /// Replaces `metrics.jsonl` with `records`, atomically.
-    public func writeMetrics(_ records: [MetricsRecord]) throws {
-        let text = records.map { $0.jsonLine + "\n" }.joined()
-        try FileIO.writeAtomically(Array(text.utf8), to: metricsPath)
-    }
-
-    /// Appends one record to `metrics.jsonl` and flushes it to disk.
-    public func appendMetrics(_ record: MetricsRecord) throws {
-        try appendMetricLine(record.jsonLine)
-    }
-
     /// Appends one line (a JSON object) to `metrics.jsonl` and flushes it to disk.
     func appendMetricLine(_ text: String) throws {
         let fd = open(metricsPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
@@ -84,11 +73,6 @@ public struct RunDirectory: Sendable {
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
         guard written == line.count else { throw RNNKitError("cannot write '\(metricsPath)': \(String(cString: strerror(errno)))") }
         _ = fsync(fd)
-    }
-
-    /// Redraws `loss.svg` from `records`, atomically.
-    public func writeLossCurve(_ records: [MetricsRecord], title: String) throws {
-        try FileIO.writeAtomically(Array(LossCurve.svg(records, title: title).utf8), to: lossCurvePath)
     }
 
     /// The names of the files in the folder (empty if it cannot be read).

@@ -11,6 +11,7 @@
 //   crc32           CRC-32 of the data section
 //   valid_score, epoch, step        (best)
 //   progress, state_file, state_crc32   (latest)
+//   …               (latest) what the task saves as `TrainingTask.progressMetadata`
 //
 // The state file holds the optimizer buffers `optimizer.<name>` and the task's carried state
 // `task.<name>`.
@@ -126,7 +127,8 @@ public struct TaskCheckpoint {
         guard task.modelKind == model.metadata["model_kind"] else {
             throw RNNKitError("'\(path)' holds a \(model.metadata["model_kind"] ?? "(no kind)") model, not a \(task.modelKind)")
         }
-        for (key, value) in task.checkpointMetadata.sorted(by: { $0.key < $1.key }) where model.metadata[key] != value {
+        for (key, value) in task.checkpointMetadata.sorted(by: { $0.key < $1.key })
+            where model.metadata[key] != value && !task.metadataKeysFreeOnResume.contains(key) {
             throw RNNKitError("the \(key) differs from the run saved in '\(run.path)'; resume with the same data and settings")
         }
     }
@@ -154,5 +156,6 @@ public struct TaskCheckpoint {
         } catch let error as RNNKitError {
             throw RNNKitError("'\(statePath)': \(error.message)")
         }
+        try model.naming { try task.restoreProgressMetadata(model.metadata) }
     }
 }

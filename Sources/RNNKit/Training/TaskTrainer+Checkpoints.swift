@@ -29,7 +29,7 @@ extension TaskTrainer {
         }
         for (name, tensor) in task.stateTensors.sorted(by: { $0.key < $1.key }) { try state.add("task." + name, tensor) }
         try Checkpoint.writeWithChecksum(&state, to: run.file(stateName))
-        var metadata = modelMetadata
+        var metadata = modelMetadata.merging(task.progressMetadata) { trainer, _ in trainer }
         metadata["progress"] = progress.json.serialized
         metadata["state_file"] = stateName
         metadata["state_crc32"] = state.metadata["crc32"]!

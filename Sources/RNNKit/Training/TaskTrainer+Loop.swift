@@ -66,7 +66,7 @@ extension TaskTrainer {
         task.arena.zeroGradients()
         let result = try task.trainBatch(epoch: progress.epoch, index: progress.batch)
         guard result.loss.isFinite else {
-            throw RNNKitError("the training loss became \(Trainer.describe(result.loss)) at step \(progress.step + 1) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
+            throw RNNKitError("the training loss became \(TaskTrainer.describe(result.loss)) at step \(progress.step + 1) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
         }
         if configuration.clip > 0 { clipGradientNorm(task.arena, maxNorm: Float(configuration.clip)) }
         optimizer.step(task.arena)
@@ -74,7 +74,7 @@ extension TaskTrainer {
         progress.step += 1
         progress.epochLossSum += result.loss * Double(result.count)
         progress.epochCount += result.count
-        let seconds = Trainer.seconds(clock.now - start)
+        let seconds = TaskTrainer.seconds(clock.now - start)
         progress.tokensSinceValidation += result.tokens
         progress.secondsSinceValidation += seconds
         secondsPerStep = secondsPerStep.map { 0.9 * $0 + 0.1 * seconds } ?? seconds
@@ -94,7 +94,7 @@ extension TaskTrainer {
         task.module.setTraining(false)
         guard let evaluation = try task.evaluate(.validation, shouldStop: shouldStop) else { return false }
         guard evaluation.loss.isFinite, !evaluation.score.isNaN else {
-            throw RNNKitError("the validation loss became \(Trainer.describe(evaluation.loss)) at step \(progress.step) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
+            throw RNNKitError("the validation loss became \(TaskTrainer.describe(evaluation.loss)) at step \(progress.step) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
         }
         let improved = evaluation.score > progress.bestScore
         var annealedFrom: Double? = nil

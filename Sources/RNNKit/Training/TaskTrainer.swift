@@ -102,7 +102,16 @@ public final class TaskTrainer {
     }
 
     /// Seconds of all sessions so far.
-    var elapsedSeconds: Double { elapsedAtSessionStart + Trainer.seconds(clock.now - sessionStart) }
+    var elapsedSeconds: Double { elapsedAtSessionStart + Self.seconds(clock.now - sessionStart) }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// "NaN", "inf" or the number.
+    static func describe(_ x: Double) -> String {
+        x.isNaN ? "NaN" : x.isInfinite ? (x > 0 ? "inf" : "-inf") : "\(x)"
+    }
 }
 
 /// What a `TaskTrainer` reports while it runs.

@@ -1,11 +1,11 @@
 /// Trains a language model the way PyTorch's word_language_model example does, and keeps a
 /// run folder up to date: metrics, loss curve, best and latest checkpoints.
 ///
-/// Each step reads k2 = `bptt` steps of all B columns of the training stream (TBPTT(k1, k2):
-/// an update every k1 = `updateEvery` steps), starts from the state the previous step left
-/// (a constant: truncated BPTT), takes the mean cross-entropy, backpropagates, clips the global
-/// gradient norm and applies the optimizer. Each epoch starts from the zero state and ends with
-/// a validation; `anneal` divides the learning rate when it does not improve.
+/// A thin facade over the generic loop: it builds a `LanguageModelTask` (TBPTT windows with the
+/// hidden state carried between steps, validation loss and perplexity) and runs it with
+/// `TaskTrainer`, which zeroes the gradients, clips the global gradient norm, applies the
+/// optimizer, validates (every `evalEvery` steps and at each epoch end), anneals the learning
+/// rate when an epoch's validation loss does not improve, writes the checkpoints and resumes.
 ///
 /// ```swift
 /// let data = try LanguageModelData.load(TextSources(train: "input.txt"))
@@ -14,32 +14,12 @@
 /// try trainer.train { event in print(event) }
 /// ```
 public final class Trainer {
-    /// The model being trained.
-    public let model: LanguageModel<Float>
-    /// The token streams and vocabulary.
-    public let data: LanguageModelData
-    /// The training settings (with any `--epochs`/`--max-steps` given on resume).
+    /// The language-model task: model, data, TBPTT schedule, carried state, sample generator.
+    public let task: LanguageModelTask
+    /// The generic loop that trains `task`.
+    public let loop: TaskTrainer
+    /// The training settings (with any `epochs`/`maxSteps`/`evalEvery` given on resume).
     public let configuration: TrainingConfiguration
-    /// The folder the run writes.
-    public let run: RunDirectory
-    /// Where the run is; saved in every checkpoint.
-    public internal(set) var progress: TrainingProgress
-    /// The validation records so far (what `metrics.jsonl` holds).
-    public internal(set) var history: [MetricsRecord] = []
-
-    let optimizer: any Optimizer<Float>
-    let trainStream: BatchedTokens      // (N, B)
-    let validStream: BatchedTokens      // (N_valid, B_eval)
-    let testStream: BatchedTokens?      // (N_test, B_eval)
-    /// The updates of one epoch.
-    public let schedule: TBPTTSchedule
-    /// The step of the last checkpoint written (−1 before any).
-    var lastCheckpointStep = -1
-    /// Smoothed seconds per update (for tokens/s and ETA).
-    var secondsPerUpdate: Double?
-    let clock = ContinuousClock()
-    var sessionStart: ContinuousClock.Instant
-    var elapsedAtSessionStart = 0.0
 
     /// Prepares a new run: checks every setting and that each text fills at least one batch,
     /// and initialises the model exactly as PyTorch initialises torch_lm.py's model after
@@ -53,17 +33,12 @@ public final class Trainer {
         var architecture = modelConfiguration
         architecture.vocabularySize = data.vocabulary.count
         try architecture.validate()
-        (trainStream, validStream, testStream) = try Self.streams(data, configuration)
-        model = try LanguageModel<Float>(architecture, initRange: configuration.initRange, seed: configuration.seed)
+        let model = try LanguageModel<Float>(architecture, initRange: configuration.initRange, seed: configuration.seed)
         model.initializeLikePyTorch(seed: configuration.seed, initRange: configuration.initRange)
-        optimizer = try configuration.optimizer.make(learningRate: configuration.resolvedLearningRate)
-        progress = TrainingProgress(learningRate: configuration.resolvedLearningRate, seed: configuration.seed)
-        progress.dropoutGenerators = model.dropoutGenerators
-        schedule = TBPTTSchedule(k1: configuration.k1, k2: configuration.bptt, positions: trainStream.positions)
-        self.data = data
+        task = try LanguageModelTask(model: model, data: data, settings: configuration)
+        loop = try TaskTrainer(task: task, configuration: LanguageModelTask.loop(configuration), run: run)
         self.configuration = configuration
-        self.run = run
-        sessionStart = clock.now
+        loop.title = "RNNKit \(architecture.cell.rawValue) language model: loss"
     }
 
     /// Prepares to continue the run saved in `checkpoint`, on `data` (which must be the data
@@ -81,65 +56,79 @@ public final class Trainer {
         guard data.vocabulary == checkpoint.vocabulary, data.fingerprint == checkpoint.fingerprint else {
             throw RNNKitError("the text differs from the text this run was trained on (data fingerprint \(data.fingerprint), checkpoint \(checkpoint.fingerprint)); resume with the same files")
         }
-        (trainStream, validStream, testStream) = try Self.streams(data, configuration)
-        model = try LanguageModel<Float>(checkpoint.modelConfiguration)
-        try checkpoint.restore(into: model)
-        optimizer = try configuration.optimizer.make(learningRate: checkpoint.progress.learningRate)
-        try checkpoint.restore(into: optimizer, arena: model.arena)
-        progress = checkpoint.progress
-        guard progress.dropoutGenerators.count == model.dropoutGeneratorCount else {
-            throw RNNKitError("'\(checkpoint.path)': \(progress.dropoutGenerators.count) dropout generators for a model with \(model.dropoutGeneratorCount)")
-        }
-        model.dropoutGenerators = progress.dropoutGenerators
-        schedule = TBPTTSchedule(k1: configuration.k1, k2: configuration.bptt, positions: trainStream.positions)
-        guard progress.update <= schedule.updates else {
-            throw RNNKitError("'\(checkpoint.path)': update \(progress.update) is past the epoch's \(schedule.updates)")
-        }
-        if let state = progress.carriedState, state.h.shape != [model.configuration.numLayers, configuration.batch, model.configuration.hiddenSize] {
-            throw RNNKitError("'\(checkpoint.path)': the carried state has shape \(state.h.shape)")
-        }
-        self.data = data
+        task = try LanguageModelTask(model: try LanguageModel<Float>(checkpoint.modelConfiguration), data: data,
+                                     settings: configuration)
+        loop = try TaskTrainer(resuming: checkpoint.checkpoint, task: task, epochs: epochs, maxSteps: maxSteps,
+                               evalEvery: evalEvery)
         self.configuration = configuration
-        self.run = checkpoint.run
-        lastCheckpointStep = progress.step
-        sessionStart = clock.now
-        history = run.readMetrics().filter { $0.step <= progress.step && $0.testLoss == nil }
-        if isComplete {
-            throw RNNKitError("the run in '\(run.path)' is already complete (epoch \(min(progress.epoch, configuration.epochs)) of \(configuration.epochs), step \(progress.step)); raise --epochs or --max-steps to train further")
-        }
+        loop.title = "RNNKit \(checkpoint.modelConfiguration.cell.rawValue) language model: loss"
     }
 
-    static func streams(_ data: LanguageModelData, _ c: TrainingConfiguration) throws
-        -> (BatchedTokens, BatchedTokens, BatchedTokens?) {
-        let eval = c.resolvedEvalBatch
-        return (try BatchedTokens(data.train, batch: c.batch, what: "the training text"),
-                try BatchedTokens(data.valid, batch: eval, what: "the validation text"),
-                try data.test.map { try BatchedTokens($0, batch: eval, what: "the test text") })
+    /// The model being trained.
+    public var model: LanguageModel<Float> { task.model }
+    /// The token streams and vocabulary.
+    public var data: LanguageModelData { task.data }
+    /// The folder the run writes.
+    public var run: RunDirectory { loop.run }
+    /// The updates of one epoch.
+    public var schedule: TBPTTSchedule { task.schedule }
+    /// Where the run is; saved in every checkpoint.
+    public var progress: TrainingProgress {
+        TrainingProgress(loop.progress, carriedState: task.carriedState, sampleGenerator: task.sampleGenerator)
     }
-
+    /// The validation records so far (what `metrics.jsonl` holds).
+    public var history: [MetricsRecord] { loop.history.map(MetricsRecord.init) }
     /// The total number of steps the run will take.
-    public var totalSteps: Int {
-        min(configuration.maxSteps ?? Int.max, configuration.epochs * schedule.updates)
-    }
-
+    public var totalSteps: Int { loop.totalSteps }
     /// Whether every epoch or step has run and been validated.
-    public var isComplete: Bool {
-        progress.epoch > configuration.epochs
-            || (progress.step >= (configuration.maxSteps ?? Int.max) && progress.lastValidationStep == progress.step)
+    public var isComplete: Bool { loop.isComplete }
+
+    /// Trains until every epoch (or `maxSteps`) has run, writing the run folder as it goes
+    /// (`TaskTrainer.train`): metrics, `best.safetensors` when the validation loss improves,
+    /// `latest.safetensors`, `loss.svg`, and at the end the best model's test loss, if any.
+    /// - Parameters:
+    ///   - shouldStop: asked before every step and every evaluation chunk; when it returns
+    ///     true the latest checkpoint is written and `train` returns `.interrupted`.
+    ///   - events: called after each step, validation and the test.
+    /// - Throws: `RNNKitError` if a file cannot be written, or the loss stops being finite
+    ///   (the message names the step; no checkpoint is written after it).
+    @discardableResult
+    public func train(shouldStop: () -> Bool = { false },
+                      events: (TrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
+        try loop.train(shouldStop: shouldStop) { event in
+            switch event {
+            case let .step(report): events(.step(report))
+            case let .validation(record, improved, annealedFrom):
+                events(.validation(MetricsRecord(record), improved: improved, annealedFrom: annealedFrom))
+            case .stoppedEarly: break                                   // no early stopping for language models
+            case let .test(evaluation): events(.test(loss: evaluation.loss))
+            }
+        }
     }
 
     /// `count` tokens sampled from the current model after a line end, at `temperature`, as
     /// text. Advances the run's sample generator (saved in checkpoints).
     public func sample(count: Int, temperature: Double = 0.8) -> String {
-        let start = data.vocabulary.id(of: data.vocabulary.level.lineEnd) ?? 0
-        let ids = model.sample(prompt: [start], count: count, temperature: temperature, using: &progress.sampleGenerator)
-        return data.vocabulary.decode(ids)
+        task.sample(count: count, temperature: temperature)
     }
 
-    /// Seconds of all sessions so far.
-    var elapsedSeconds: Double { elapsedAtSessionStart + Self.seconds(clock.now - sessionStart) }
+    /// Writes the latest checkpoint (weights, optimizer state, carried state, progress).
+    public func saveLatest() throws { try loop.saveLatest() }
 
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    /// Replaces the initial weights with those of a safetensors file under PyTorch's names (for
+    /// example a PyTorch model's `state_dict` right after construction), before training starts.
+    /// Every parameter must be there with its shape; with tied weights a `decoder.weight` in the
+    /// file is ignored (PyTorch lists the shared tensor under both names).
+    /// - Throws: `RNNKitError` if training has started or the file does not fit the model.
+    public func loadInitialWeights(from path: String) throws {
+        guard loop.progress.step == 0 && loop.lastCheckpointStep < 0 else {
+            throw RNNKitError("initial weights can only be loaded before training starts")
+        }
+        let file = try SafetensorsFile(contentsOf: path)
+        let report = try model.arena.load(from: file, strict: false)
+        let unexpected = report.unexpected.filter { !(model.configuration.tiedWeights && $0 == "decoder.weight") }
+        guard report.missing.isEmpty && unexpected.isEmpty else {
+            throw RNNKitError("'\(path)' does not fit the model: missing \(report.missing), unexpected \(unexpected)")
+        }
     }
 }
