@@ -56,4 +56,34 @@ import Testing
         arguments[arguments.firstIndex(of: "--config")! + 1] = "{not json"
         try BadInputTests.expectError(arguments, "not valid JSON")
     }
+
+    /// A language model's weights as PyTorch lists them (a tied decoder under both names) plus
+    /// its configuration and vocabulary: the imported folder scores texts exactly as the original.
+    @Test func importedLanguageModelScoresAsTheOriginal() throws {
+        let folder = TemporaryFolder("import-lm")
+        let corpus = try folder.write("corpus.txt", GeneratedCorpus.text(characters: 3_000, seed: 2))
+        let original = folder.file("original")
+        let trained = try RNNTool.run(["train", "--text", corpus, "--hidden", "8", "--embed", "8", "--tie", "--batch", "4",
+                                       "--bptt", "8", "--max-steps", "3", "--sample-length", "0", "--out", original])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let best = try SafetensorsFile(contentsOf: RunDirectory(original).bestPath)
+        var writer = SafetensorsWriter(metadata: ["format": "pt"])
+        for name in best.names { try writer.add(name, try best.tensor(name) as Tensor<Float>) }
+        try writer.add("decoder.weight", try best.tensor("embedding.weight") as Tensor<Float>)
+        let weights = folder.file("state_dict.safetensors")
+        try writer.write(to: weights)
+        let vocabulary = try JSONValue.parse(Array(best.metadata["vocabulary"]!.utf8))["symbols"]!
+        let vocabularyFile = try folder.write("vocab.json", vocabulary.serialized)
+        let imported = folder.file("imported")
+        let result = try RNNTool.run(["import", "language-model", "--weights", weights, "--config", best.metadata["model"]!,
+                                      "--vocabulary", vocabularyFile, "--level", "char", "--out", imported])
+        #expect(result.status == 0, "\(result.stderr)")
+        let texts = ["ANNA: We must sleep.", "The bell rings near the harbour."]
+        let a = try RNNTool.run(["score", "--model", original] + texts), b = try RNNTool.run(["score", "--model", imported] + texts)
+        #expect(a.status == 0 && b.status == 0 && !a.stdout.isEmpty)
+        #expect(a.stdout == b.stdout)
+        try BadInputTests.expectError(["import", "language-model", "--weights", weights, "--config", best.metadata["model"]!,
+                                       "--vocabulary", vocabularyFile, "--level", "char", "--out", folder.file("x"),
+                                       "--labels", vocabularyFile], "--labels does not apply")
+    }
 }
