@@ -130,8 +130,16 @@ struct OptimizationOptions: ParsableArguments {
     }
 
     func validate() throws {
+        for (name, value) in [("--batch", batch), ("--bptt", bptt), ("--update-every", updateEvery), ("--eval-batch", evalBatch),
+                              ("--epochs", epochs), ("--max-steps", maxSteps)] {
+            if let value, value <= 0 { throw ValidationError("\(name) must be positive, got \(value)") }
+        }
+        let c = configuration
+        if c.k1 > c.bptt {
+            throw ValidationError("--update-every \(c.k1) must not exceed --bptt \(c.bptt) (gradients flow through the last k2 ≥ k1 steps)")
+        }
         do {
-            try configuration.validate()
+            try c.validate()
         } catch let error as RNNKitError {
             throw ValidationError(error.message)
         }

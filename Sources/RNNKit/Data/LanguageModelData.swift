@@ -46,7 +46,7 @@ public struct LanguageModelData: Sendable {
     ///   outside (0, 1), or a split that leaves no validation or training tokens.
     public static func load(_ sources: TextSources) throws -> LanguageModelData {
         guard sources.validFraction > 0 && sources.validFraction < 1 else {
-            throw RNNKitError("--valid-fraction must be between 0 and 1 (exclusive), got \(sources.validFraction)")
+            throw RNNKitError("the validation fraction must be between 0 and 1 (exclusive), got \(sources.validFraction)")
         }
         let trainText = try sources.train.map(TextFile.read)
             ?? GeneratedCorpus.text(characters: TextSources.builtInCorpusCharacters)

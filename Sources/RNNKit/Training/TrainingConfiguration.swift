@@ -76,28 +76,29 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// The learning rate at the start.
     public var resolvedLearningRate: Double { learningRate ?? optimizer.defaultLearningRate }
 
-    /// Throws `RNNKitError` for a setting that cannot work (named as the command-line option).
+    /// Throws `RNNKitError` for a setting that cannot work (named as a setting; the
+    /// command-line layer names its options itself).
     public func validate() throws {
-        func positive(_ value: Int, _ option: String) throws {
-            guard value > 0 else { throw RNNKitError("\(option) must be positive, got \(value)") }
+        func positive(_ value: Int, _ setting: String) throws {
+            guard value > 0 else { throw RNNKitError("the \(setting) must be positive, got \(value)") }
         }
-        try positive(batch, "--batch")
-        try positive(bptt, "--bptt")
-        try positive(k1, "--update-every")
-        try positive(resolvedEvalBatch, "--eval-batch")
-        try positive(epochs, "--epochs")
-        if let maxSteps { try positive(maxSteps, "--max-steps") }
+        try positive(batch, "batch size")
+        try positive(bptt, "backpropagation length k2 (bptt)")
+        try positive(k1, "update interval k1")
+        try positive(resolvedEvalBatch, "evaluation batch size")
+        try positive(epochs, "number of epochs")
+        if let maxSteps { try positive(maxSteps, "step limit") }
         guard k1 <= bptt else {
-            throw RNNKitError("--update-every \(k1) must not exceed --bptt \(bptt) (gradients flow through the last k2 ≥ k1 steps)")
+            throw RNNKitError("the update interval k1 = \(k1) must not exceed the backpropagation length k2 = \(bptt) (gradients flow through the last k2 ≥ k1 steps)")
         }
-        guard evalEvery >= 0 else { throw RNNKitError("--eval-every must be ≥ 0, got \(evalEvery)") }
+        guard evalEvery >= 0 else { throw RNNKitError("the validation interval must be ≥ 0, got \(evalEvery)") }
         guard resolvedLearningRate > 0, resolvedLearningRate.isFinite else {
-            throw RNNKitError("--lr must be a positive number, got \(resolvedLearningRate)")
+            throw RNNKitError("the learning rate must be a positive number, got \(resolvedLearningRate)")
         }
-        guard clip >= 0, clip.isFinite else { throw RNNKitError("--clip must be ≥ 0 (0 = no clipping), got \(clip)") }
+        guard clip >= 0, clip.isFinite else { throw RNNKitError("the clipping norm must be ≥ 0 (0 = no clipping), got \(clip)") }
         guard anneal == 0 || (anneal >= 1 && anneal.isFinite) else {
-            throw RNNKitError("--anneal must be ≥ 1 (0 = never), got \(anneal)")
+            throw RNNKitError("the annealing factor must be ≥ 1 (0 = never), got \(anneal)")
         }
-        guard initRange >= 0, initRange.isFinite else { throw RNNKitError("--init-range must be ≥ 0, got \(initRange)") }
+        guard initRange >= 0, initRange.isFinite else { throw RNNKitError("the initialisation range must be ≥ 0, got \(initRange)") }
     }
 }
