@@ -89,9 +89,16 @@ public final class ClassificationTask: TrainingTask {
     /// Loss, accuracy and macro-F1 on a split, in batches of `evalBatchSize` sorted by length.
     public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
         guard let examples = split == .validation ? valid : test else { return nil }
+        return try Self.evaluate(model, examples, classes: labels.count, batchSize: settings.evalBatchSize, shouldStop: shouldStop)
+    }
+
+    /// Loss, accuracy, macro-F1 and the confusion matrix of `model` on encoded examples, in
+    /// batches of `batchSize` sorted by length; nil if `shouldStop` interrupted it.
+    static func evaluate(_ model: SequenceClassifier<Float>, _ examples: [(ids: [Int], label: Int)], classes: Int,
+                         batchSize: Int, shouldStop: () -> Bool) throws -> TaskEvaluation? {
         var lossSum = 0.0, count = 0
         var predicted = [Int](repeating: 0, count: examples.count)
-        for indices in BucketedBatches.evaluationOrder(lengths: examples.map(\.ids.count), batchSize: settings.evalBatchSize) {
+        for indices in BucketedBatches.evaluationOrder(lengths: examples.map(\.ids.count), batchSize: batchSize) {
             if shouldStop() { return nil }
             let batch = PaddedBatch(sequences: indices.map { examples[$0].ids }, indices: indices)
             let r = model.evaluate(tokens: batch.tokens, lengths: batch.lengths, labels: indices.map { examples[$0].label })
@@ -99,7 +106,7 @@ public final class ClassificationTask: TrainingTask {
             count += r.count
             for (k, i) in indices.enumerated() { predicted[i] = r.predicted[k] }
         }
-        let metrics = try ClassificationMetrics(gold: examples.map(\.label), predicted: predicted, classes: labels.count)
+        let metrics = try ClassificationMetrics(gold: examples.map(\.label), predicted: predicted, classes: classes)
         return TaskEvaluation(loss: lossSum / Double(max(count, 1)),
                               metrics: [("accuracy", metrics.accuracyPercent), ("macro_f1", metrics.macroF1Percent)],
                               score: metrics.accuracyPercent,

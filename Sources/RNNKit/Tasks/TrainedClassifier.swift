@@ -44,14 +44,11 @@ public struct TrainedClassifier {
     /// Loss, accuracy, macro-F1 and the confusion matrix on labelled examples read from `file`.
     /// - Throws: `RNNKitError` naming the file and line of a label the model never saw.
     public func evaluate(_ examples: [LabeledExample], file: String) throws -> TaskEvaluation {
-        let data = ClassificationData(train: examples, valid: examples, test: nil,
-                                      sources: TextTaskSources(train: file, valid: file, test: nil, texts: []))
-        _ = try ClassificationData.labelIDs(examples, labels, file: file, firstLine: 1)
-        let task = try ClassificationTask(data: data, model: model.configuration, settings: settings, seed: 0,
-                                          vocabulary: vocabulary, labels: labels)
-        task.model.arena.copyValues(from: model.arena)
-        task.model.setTraining(false)
-        return try task.evaluate(.validation, shouldStop: { false })!
+        let ids = try ClassificationData.labelIDs(examples, labels, file: file, firstLine: 1)
+        let encoded = zip(examples, ids).map { (ids: vocabulary.encode($0.tokens), label: $1) }
+        model.setTraining(false)
+        return try ClassificationTask.evaluate(model, encoded, classes: labels.count, batchSize: settings.evalBatchSize,
+                                               shouldStop: { false })!
     }
 }
 
