@@ -7,7 +7,8 @@ import Glibc
 import Darwin
 #endif
 
-/// `rnn`: train, sample from, evaluate and score recurrent language models.
+/// `rnn`: train, sample from, evaluate and score recurrent language models; train and run
+/// sentence classifiers and sequence taggers; import PyTorch weights.
 @main
 struct RNNCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
