@@ -35,14 +35,7 @@ public struct SavedModel {
     /// - Throws: `RNNKitError` if nothing is there, or the file is truncated, corrupted (checksum
     ///   mismatch), not an RNNKit language-model checkpoint, or its weights do not fit its model.
     public static func load(_ path: String) throws -> SavedModel {
-        var file = path
-        if RunDirectory.isFolder(path) {
-            let run = RunDirectory(path)
-            guard let found = [run.bestPath, run.latestPath].first(where: RunDirectory.exists) else {
-                throw RNNKitError("'\(path)' holds no checkpoint (best.safetensors or latest.safetensors)")
-            }
-            file = found
-        }
+        let file = try RunDirectory.modelFile(path)
         let weights = try Checkpoint.readVerified(file, formats: [checkpointFormat, Checkpoint.modelFormat])
         let (model, vocabulary) = try Checkpoint.model(from: weights, path: file)
         model.isTraining = false

@@ -104,6 +104,18 @@ public struct RunDirectory: Sendable {
     /// Removes `name` from the folder, ignoring a missing file.
     func remove(_ name: String) { unlink(file(name)) }
 
+    /// The model file `path` names: a file itself, or a run folder's `best.safetensors`, else
+    /// its `latest.safetensors`.
+    /// - Throws: `RNNKitError` for a folder that holds neither.
+    static func modelFile(_ path: String) throws -> String {
+        guard isFolder(path) else { return path }
+        let run = RunDirectory(path)
+        guard let found = [run.bestPath, run.latestPath].first(where: exists) else {
+            throw RNNKitError("'\(path)' holds no checkpoint (best.safetensors or latest.safetensors)")
+        }
+        return found
+    }
+
     /// Whether something exists at `path`.
     public static func exists(_ path: String) -> Bool {
         var info = stat()

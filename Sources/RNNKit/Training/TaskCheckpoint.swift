@@ -30,14 +30,7 @@ public struct SavedTaskModel {
     /// - Throws: `RNNKitError` if nothing is there, the file is truncated or corrupted, of
     ///   another format or kind (both named), or of a newer version.
     public static func load(_ path: String, kind: String, version: Int = 1) throws -> SavedTaskModel {
-        var file = path
-        if RunDirectory.isFolder(path) {
-            let run = RunDirectory(path)
-            guard let found = [run.bestPath, run.latestPath].first(where: RunDirectory.exists) else {
-                throw RNNKitError("'\(path)' holds no checkpoint (best.safetensors or latest.safetensors)")
-            }
-            file = found
-        }
+        let file = try RunDirectory.modelFile(path)
         let weights = try Checkpoint.readVerified(file, formats: [Checkpoint.modelFormat])
         let saved = SavedTaskModel(path: file, metadata: weights.metadata, weights: weights)
         try saved.checkKind(kind, version: version)
