@@ -8,4 +8,11 @@ extension LanguageModel: Module {
         get { dropoutGenerators }
         set { dropoutGenerators = newValue }
     }
+
+    /// Drops the dropout masks saved for backward (each forward starts a new step).
+    public func clearOwnSavedActivations() {
+        embeddingDropout.clearOwnSavedActivations()
+        outputDropout.clearOwnSavedActivations()
+        for dropout in rnn.interLayerDropout { dropout.clearOwnSavedActivations() }
+    }
 }

@@ -42,7 +42,7 @@ extension LanguageModel {
         let c = configuration, N = T * B
         steps = T; batch = B
         inputIds = inputs
-        for d in [embeddingDropout, outputDropout] + rnn.interLayerDropout { d.clearSavedActivations() }
+        clearSavedActivations()
         if let s = initialState {
             precondition(s.h.shape == [c.numLayers, B, c.hiddenSize],
                          "LanguageModel: state must be \([c.numLayers, B, c.hiddenSize]), got \(s.h.shape)")

@@ -52,16 +52,20 @@ public class RecurrentCell<Scalar: RNNScalar>: Module {
     /// buffers: `save` true copies layer → frame, false frame → layer.
     private func transfer(_ frame: UnsafeMutablePointer<Scalar>, batch B: Int, save: Bool) {
         let I = inputSize, H = hiddenSize, GH = cell.gateCount * H
-        var parts: [(UnsafeMutablePointer<Scalar>, Int)] = [
-            (input.ensure(B * I), B * I), (layer.gates.ensure(B * GH), B * GH), (layer.hPrev.ensure(B * H), B * H),
-        ]
-        if cell == .lstm { parts += [(layer.cPrev.ensure(B * H), B * H), (layer.tanhC.ensure(B * H), B * H)] }
-        if cell == .gru { parts += [(layer.ghn.ensure(B * H), B * H)] }
         var at = frame
-        for (buffer, n) in parts {
-            if save { at.update(from: buffer, count: n) } else { buffer.update(from: at, count: n) }
+        func move(_ buffer: ScratchBuffer<Scalar>, _ n: Int) {
+            let p = buffer.ensure(n)
+            if save { at.update(from: p, count: n) } else { p.update(from: at, count: n) }
             at += n
         }
+        move(input, B * I)
+        move(layer.gates, B * GH)
+        move(layer.hPrev, B * H)
+        if cell == .lstm {
+            move(layer.cPrev, B * H)
+            move(layer.tanhC, B * H)
+        }
+        if cell == .gru { move(layer.ghn, B * H) }
     }
 
     // MARK: - Forward
