@@ -48,6 +48,71 @@ import Testing
         }
     }
 
+    /// A 2-layer stack run one step at a time (T calls, the state carried), then T backwards
+    /// in reverse carrying the state gradient, equals the whole-sequence call: the decoder
+    /// pattern on the stack itself.
+    @Test(arguments: [CellKind.lstm, .gru])
+    func stackRunStepByStepEqualsTheWholeSequence(_ kind: CellKind) {
+        let T = 4, B = 3, I = 5, H = 6, L = 2
+        var g = SeededGenerator(seed: 7)
+        let arena = ParameterArena<Double>()
+        let stack = RecurrentStack<Double>(cell: kind, inputSize: I, hiddenSize: H, numLayers: L, bias: true,
+                                           bidirectional: false, dropout: 0, arena: arena, prefix: "", generator: &g)
+        let x = LayerTestData.tensor([T, B, I], seed: 8), r = LayerTestData.tensor([T, B, H], seed: 9)
+        func slice(_ t: Tensor<Double>, _ step: Int, _ width: Int) -> Tensor<Double> {
+            Tensor(shape: [1, B, width], scalars: Array(t.scalars[(step * B * width)..<((step + 1) * B * width)]))
+        }
+        arena.zeroGradients()
+        let (y, _) = stack.forward(x)
+        let whole = stack.backward(gradOutput: r)
+        let wholeGradients = analyticGradient(of: arena)
+
+        arena.zeroGradients()
+        var state: RecurrentState<Double>? = nil
+        var outputs: [Double] = []
+        for t in 0..<T {
+            let step = stack.forward(slice(x, t, I), initialState: state)
+            outputs += step.output.scalars
+            state = step.state
+        }
+        var dState: RecurrentState<Double>? = nil
+        var dx = [[Double]](repeating: [], count: T)
+        for t in stride(from: T - 1, through: 0, by: -1) {
+            let back = stack.backward(gradOutput: slice(r, t, H), gradState: dState)
+            dx[t] = back.input.scalars
+            dState = back.initialState
+        }
+        expectClose(outputs, y.scalars, atol: 1e-12, rtol: 1e-12, "outputs")
+        expectClose(dx.flatMap { $0 }, whole.input.scalars, atol: 1e-12, rtol: 1e-10, "dx")
+        expectClose(analyticGradient(of: arena), wholeGradients, atol: 1e-12, rtol: 1e-10, "parameter gradients")
+    }
+
+    /// Two whole-sequence calls of a bidirectional stack with different inputs and lengths,
+    /// backpropagated in reverse order, give each call's own input gradient and the sum of the
+    /// two calls' parameter gradients.
+    @Test func stackCallsWithLengthsAreKeptApart() {
+        var g = SeededGenerator(seed: 3)
+        let arena = ParameterArena<Double>()
+        let stack = RecurrentStack<Double>(cell: .lstm, inputSize: 3, hiddenSize: 4, numLayers: 2, bias: true,
+                                           bidirectional: true, dropout: 0, arena: arena, prefix: "", generator: &g)
+        let calls: [(x: Tensor<Double>, lengths: [Int]?, r: Tensor<Double>)] = [
+            (LayerTestData.tensor([5, 2, 3], seed: 1), [5, 3], LayerTestData.tensor([5, 2, 8], seed: 2)),
+            (LayerTestData.tensor([3, 4, 3], seed: 3), nil, LayerTestData.tensor([3, 4, 8], seed: 4)),
+        ]
+        var separate = [Double](repeating: 0, count: arena.count), dxSeparate: [Tensor<Double>] = []
+        for c in calls {
+            arena.zeroGradients()
+            _ = stack.forward(c.x, lengths: c.lengths)
+            dxSeparate.append(stack.backward(gradOutput: c.r).input)
+            separate = zip(separate, analyticGradient(of: arena)).map { $0 + $1 }
+        }
+        arena.zeroGradients()
+        for c in calls { _ = stack.forward(c.x, lengths: c.lengths) }
+        let dx1 = stack.backward(gradOutput: calls[1].r).input, dx0 = stack.backward(gradOutput: calls[0].r).input
+        #expect(dx0 == dxSeparate[0] && dx1 == dxSeparate[1])
+        expectClose(analyticGradient(of: arena), separate, atol: 1e-12, rtol: 1e-12, "summed gradients")
+    }
+
     /// One Linear applied three times in a forward: three backwards in reverse order give the
     /// sum of the three calls' weight gradients and each call's own input gradient.
     @Test func linearRunsManyTimesInOneForward() {

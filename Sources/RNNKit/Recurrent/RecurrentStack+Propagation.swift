@@ -24,6 +24,7 @@ extension RecurrentStack {
     @discardableResult
     func forward(x: UnsafePointer<Scalar>, steps T: Int, batch B: Int, h0: UnsafePointer<Scalar>?,
                  c0: UnsafePointer<Scalar>?, lengths: [Int]?) -> UnsafePointer<Scalar> {
+        beginCall()
         inputCopy.ensure(T * B * inputSize).update(from: x, count: T * B * inputSize)
         tokenTable = nil
         return propagate(steps: T, batch: B, h0: h0, c0: c0, lengths: lengths)
@@ -38,6 +39,7 @@ extension RecurrentStack {
     func forward(tokens ids: UnsafePointer<Int>, table: UnsafePointer<Scalar>, vocabulary V: Int,
                  steps T: Int, batch B: Int, h0: UnsafePointer<Scalar>?, c0: UnsafePointer<Scalar>?,
                  lengths: [Int]? = nil) -> UnsafePointer<Scalar> {
+        beginCall()
         tokenCopy.ensure(T * B).update(from: ids, count: T * B)
         tokenTable = (table, V)
         return propagate(steps: T, batch: B, h0: h0, c0: c0, lengths: lengths)
@@ -80,6 +82,8 @@ extension RecurrentStack {
     func backward(dOutput: UnsafePointer<Scalar>?, dhN: UnsafePointer<Scalar>?, dcN: UnsafePointer<Scalar>?,
                   dx: UnsafeMutablePointer<Scalar>?, dh0: UnsafeMutablePointer<Scalar>?,
                   dc0: UnsafeMutablePointer<Scalar>?) {
+        prepareBackward()
+        defer { pendingCalls -= 1; liveIsPending = false }
         let T = steps, B = batch, H = hiddenSize, D = directions, DH = D * H
         let rows = T * B
         let dIn = dLayerInput.ensure(rows * max(inputSize, DH))
@@ -108,7 +112,7 @@ extension RecurrentStack {
         }
     }
 
-    private func setLengths(_ lengths: [Int]?, steps T: Int, batch B: Int) {
+    func setLengths(_ lengths: [Int]?, steps T: Int, batch B: Int) {
         guard let lengths, lengths.contains(where: { $0 != T }) else {
             hasLengths = false
             return

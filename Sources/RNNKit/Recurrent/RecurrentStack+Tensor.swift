@@ -33,7 +33,7 @@ extension RecurrentStack {
     ///   The parameter gradients are added into `arena`'s gradients.
     public func backward(gradOutput: Tensor<Scalar>?, gradState: RecurrentState<Scalar>? = nil)
         -> (input: Tensor<Scalar>, initialState: RecurrentState<Scalar>) {
-        precondition(steps > 0, "\(cell.rawValue): backward called before forward")
+        prepareBackward()
         let T = steps, B = batch, H = hiddenSize, D = directions
         let stateShape = [numLayers * D, B, H]
         if let gradOutput {

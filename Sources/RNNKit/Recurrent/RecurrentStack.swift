@@ -6,8 +6,10 @@
 /// Layer k > 0 reads layer k−1's output (after inter-layer dropout when training).
 ///
 /// `forward` keeps what `backward` needs; `backward` adds the parameter gradients into the
-/// arena and returns the gradients of the input and the initial state. One forward may be
-/// followed by one backward; a new forward replaces the saved activations.
+/// arena and returns the gradients of the input and the initial state. In training mode every
+/// forward is kept until its backward, so a stack can run many times in one forward (a
+/// decoder running one step at a time) and be backpropagated in reverse order; in evaluation
+/// mode a forward replaces what was kept (see `Module`).
 public class RecurrentStack<Scalar: RNNScalar> {
     /// The cell every layer uses.
     public let cell: CellKind
@@ -45,6 +47,11 @@ public class RecurrentStack<Scalar: RNNScalar> {
     var lengthsBuffer: UnsafeMutablePointer<Int>        // (B) valid steps, when hasLengths
     var hasLengths = false
     var steps = 0, batch = 0
+    /// Forwards not yet backpropagated, and whether the live buffers hold the newest of them
+    /// (older ones wait in `savedActivations`; see RecurrentStack+Calls.swift).
+    var pendingCalls = 0, liveIsPending = false
+    var savedCalls = CallTape<SavedStackCall>()
+    let savedActivations = BufferStack<Scalar>()
 
     /// Creates a stack registering its parameters in `arena` under `prefix`, in PyTorch's order
     /// (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, then `…_reverse`, then l1, …),
@@ -87,4 +94,12 @@ public class RecurrentStack<Scalar: RNNScalar> {
 extension RecurrentStack: Module {
     /// The inter-layer dropouts (the layers' parameters are registered by the stack itself).
     public var children: [any Module] { interLayerDropout }
+
+    /// Drops every call kept for backward (the buffers stay for reuse).
+    public func clearOwnSavedActivations() {
+        pendingCalls = 0
+        liveIsPending = false
+        savedCalls.clear()
+        savedActivations.clear()
+    }
 }
