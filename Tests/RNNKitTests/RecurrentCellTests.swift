@@ -94,58 +94,62 @@ import Testing
 @Suite(.serialized) struct RecurrentThreadingTests {
     @Test(arguments: CellKind.allCases)
     func rowSplitStepsMatchSingleThread(_ kind: CellKind) throws {
-        let saved = Compute.threadCount
-        defer { Compute.threadCount = saved }
-        var g = SeededGenerator(seed: 77)
-        let x = Tensor<Float>(shape: [6, 32, 24], scalars: (0..<(6 * 32 * 24)).map { _ in g.uniform(-1, 1) })
-        let dy = Tensor<Float>(shape: [6, 32, 2 * 256], scalars: (0..<(6 * 32 * 512)).map { _ in g.uniform(-1, 1) })
-        let lengths = (0..<32).map { 1 + $0 % 6 }
-        var results: [([Float], [Float], [Float])] = []
-        for threads in [1, 2] {
-            Compute.threadCount = threads
-            var gi = SeededGenerator(seed: 1)
-            let stack = RecurrentStack<Float>(cell: kind, inputSize: 24, hiddenSize: 256, numLayers: 1, bias: true,
-                                              bidirectional: true, dropout: 0, arena: ParameterArena(), prefix: "",
-                                              generator: &gi)
-            #expect(stack.layers[0][0].rowPieces(steps: 6, batch: 32) == threads)
-            let (y, _) = stack.forward(x, lengths: lengths)
-            let d = stack.backward(gradOutput: dy)
-            let grads = Array(UnsafeBufferPointer(start: stack.arena.gradients, count: stack.arena.count))
-            results.append((y.scalars, d.input.scalars, grads))
+        ComputeSettings.exclusive {
+            let saved = Compute.threadCount
+            defer { Compute.threadCount = saved }
+            var g = SeededGenerator(seed: 77)
+            let x = Tensor<Float>(shape: [6, 32, 24], scalars: (0..<(6 * 32 * 24)).map { _ in g.uniform(-1, 1) })
+            let dy = Tensor<Float>(shape: [6, 32, 2 * 256], scalars: (0..<(6 * 32 * 512)).map { _ in g.uniform(-1, 1) })
+            let lengths = (0..<32).map { 1 + $0 % 6 }
+            var results: [([Float], [Float], [Float])] = []
+            for threads in [1, 2] {
+                Compute.threadCount = threads
+                var gi = SeededGenerator(seed: 1)
+                let stack = RecurrentStack<Float>(cell: kind, inputSize: 24, hiddenSize: 256, numLayers: 1, bias: true,
+                                                  bidirectional: true, dropout: 0, arena: ParameterArena(), prefix: "",
+                                                  generator: &gi)
+                #expect(stack.layers[0][0].rowPieces(steps: 6, batch: 32) == threads)
+                let (y, _) = stack.forward(x, lengths: lengths)
+                let d = stack.backward(gradOutput: dy)
+                let grads = Array(UnsafeBufferPointer(start: stack.arena.gradients, count: stack.arena.count))
+                results.append((y.scalars, d.input.scalars, grads))
+            }
+            expectClose(results[1].0, results[0].0, atol: 1e-6, rtol: 1e-5, "output")
+            expectClose(results[1].1, results[0].1, atol: 1e-6, rtol: 1e-5, "dx")
+            expectClose(results[1].2, results[0].2, atol: 1e-5, rtol: 1e-5, "parameter gradients")
         }
-        expectClose(results[1].0, results[0].0, atol: 1e-6, rtol: 1e-5, "output")
-        expectClose(results[1].1, results[0].1, atol: 1e-6, rtol: 1e-5, "dx")
-        expectClose(results[1].2, results[0].2, atol: 1e-5, rtol: 1e-5, "parameter gradients")
     }
 
     /// The passes split across threads on large arenas and logits (optimizer step, clipping,
     /// softmax cross-entropy) give the bits of one thread.
     @Test func elementwisePassesMatchSingleThread() throws {
-        let saved = Compute.threadCount
-        defer { Compute.threadCount = saved }
-        var g = SeededGenerator(seed: 12)
-        let (rows, classes) = (600, 1000)                                  // 2 × 2¹⁸+ logits and parameters
-        let logits = (0..<rows * classes).map { _ in g.uniform(Float(-5), Float(5)) }
-        let targets = (0..<rows).map { $0 % 7 == 0 ? -1 : Int(g.next() % UInt64(classes)) }
-        let gradients = (0..<600_000).map { _ in g.uniform(Float(-1), Float(1)) }
-        var results: [(Float, [Float], [Float])] = []
-        for threads in [1, 2] {
-            Compute.threadCount = threads
-            var dLogits = [Float](repeating: 0, count: rows * classes)
-            let loss = softmaxCrossEntropy(logits: logits, targets: targets, rows: rows, classes: classes,
-                                           ignoreIndex: -1, gradient: &dLogits).loss
-            let arena = ParameterArena<Float>()
-            let w = arena.add(name: "w", shape: [600_000])
-            arena.fill(w, with: 0.5)
-            gradients.withUnsafeBufferPointer { arena.gradients.update(from: $0.baseAddress!, count: $0.count) }
-            clipGradientNorm(arena, maxNorm: 1)
-            let adam = try Adam<Float>(learningRate: 1e-2)
-            adam.step(arena)
-            adam.step(arena)
-            results.append((loss, dLogits, Array(UnsafeBufferPointer(start: arena.values, count: arena.count))))
+        try ComputeSettings.exclusive {
+            let saved = Compute.threadCount
+            defer { Compute.threadCount = saved }
+            var g = SeededGenerator(seed: 12)
+            let (rows, classes) = (600, 1000)                                  // 2 × 2¹⁸+ logits and parameters
+            let logits = (0..<rows * classes).map { _ in g.uniform(Float(-5), Float(5)) }
+            let targets = (0..<rows).map { $0 % 7 == 0 ? -1 : Int(g.next() % UInt64(classes)) }
+            let gradients = (0..<600_000).map { _ in g.uniform(Float(-1), Float(1)) }
+            var results: [(Float, [Float], [Float])] = []
+            for threads in [1, 2] {
+                Compute.threadCount = threads
+                var dLogits = [Float](repeating: 0, count: rows * classes)
+                let loss = softmaxCrossEntropy(logits: logits, targets: targets, rows: rows, classes: classes,
+                                               ignoreIndex: -1, gradient: &dLogits).loss
+                let arena = ParameterArena<Float>()
+                let w = arena.add(name: "w", shape: [600_000])
+                arena.fill(w, with: 0.5)
+                gradients.withUnsafeBufferPointer { arena.gradients.update(from: $0.baseAddress!, count: $0.count) }
+                clipGradientNorm(arena, maxNorm: 1)
+                let adam = try Adam<Float>(learningRate: 1e-2)
+                adam.step(arena)
+                adam.step(arena)
+                results.append((loss, dLogits, Array(UnsafeBufferPointer(start: arena.values, count: arena.count))))
+            }
+            #expect(results[0].0 == results[1].0, "loss")
+            #expect(results[0].1 == results[1].1, "dL/dlogits")
+            #expect(results[0].2 == results[1].2, "parameters after clipping and two Adam steps")
         }
-        #expect(results[0].0 == results[1].0, "loss")
-        #expect(results[0].1 == results[1].1, "dL/dlogits")
-        #expect(results[0].2 == results[1].2, "parameters after clipping and two Adam steps")
     }
 }

@@ -43,45 +43,49 @@ import Testing
     }
 
     @Test func classificationResumesExactly() throws {
-        let folder = TemporaryFolder("task-resume")
-        let whole = RunDirectory(folder.file("whole")), parts = RunDirectory(folder.file("parts"))
-        let a = try TaskTrainer(task: try Self.classificationTask(folder), configuration: Self.loop(), run: whole)
-        #expect(try a.train() == .completed)
-        let metrics = whole.readTaskMetrics()
-        #expect(metrics.count >= 3 && metrics.last?.test != nil)
-        #expect(metrics.first!.trainLoss > metrics[metrics.count - 2].trainLoss, "the loss falls")
+        try ComputeSettings.exclusive {
+            let folder = TemporaryFolder("task-resume")
+            let whole = RunDirectory(folder.file("whole")), parts = RunDirectory(folder.file("parts"))
+            let a = try TaskTrainer(task: try Self.classificationTask(folder), configuration: Self.loop(), run: whole)
+            #expect(try a.train() == .completed)
+            let metrics = whole.readTaskMetrics()
+            #expect(metrics.count >= 3 && metrics.last?.test != nil)
+            #expect(metrics.first!.trainLoss > metrics[metrics.count - 2].trainLoss, "the loss falls")
 
-        var steps = 0
-        let b = try TaskTrainer(task: try Self.classificationTask(folder), configuration: Self.loop(), run: parts)
-        #expect(try b.train(shouldStop: { steps += 1; return steps > 23 }) == .interrupted)
-        let checkpoint = try TaskCheckpoint.read(parts, kind: ClassificationTask.kind)
-        let resumed = try TaskTrainer(resuming: checkpoint, task: try ClassificationTask.resuming(checkpoint))
-        #expect(resumed.progress.step > 0)
-        #expect(try resumed.train() == .completed)
+            var steps = 0
+            let b = try TaskTrainer(task: try Self.classificationTask(folder), configuration: Self.loop(), run: parts)
+            #expect(try b.train(shouldStop: { steps += 1; return steps > 23 }) == .interrupted)
+            let checkpoint = try TaskCheckpoint.read(parts, kind: ClassificationTask.kind)
+            let resumed = try TaskTrainer(resuming: checkpoint, task: try ClassificationTask.resuming(checkpoint))
+            #expect(resumed.progress.step > 0)
+            #expect(try resumed.train() == .completed)
 
-        #expect(Self.metricsWithoutTimes(whole) == Self.metricsWithoutTimes(parts))
-        for file in ["best.safetensors", "latest.safetensors"] {
-            let x = try SafetensorsFile(contentsOf: whole.file(file)), y = try SafetensorsFile(contentsOf: parts.file(file))
-            for name in x.names { #expect(try x.tensor(name) as Tensor<Float> == y.tensor(name), "\(file) \(name)") }
+            #expect(Self.metricsWithoutTimes(whole) == Self.metricsWithoutTimes(parts))
+            for file in ["best.safetensors", "latest.safetensors"] {
+                let x = try SafetensorsFile(contentsOf: whole.file(file)), y = try SafetensorsFile(contentsOf: parts.file(file))
+                for name in x.names { #expect(try x.tensor(name) as Tensor<Float> == y.tensor(name), "\(file) \(name)") }
+            }
         }
     }
 
     @Test func taggingResumesExactly() throws {
-        let folder = TemporaryFolder("tag-resume")
-        let path = try folder.write("train.txt", GeneratedTaskData.tagging(sentences: 200, seed: 4))
-        func task() throws -> TaggingTask {
-            let data = try TaggingData.load(train: path, valid: nil, test: nil, tagColumn: nil, settings: Self.settings())
-            return try TaggingTask(data: data, model: Self.model, settings: Self.settings(), tagColumn: nil, seed: 3)
+        try ComputeSettings.exclusive {
+            let folder = TemporaryFolder("tag-resume")
+            let path = try folder.write("train.txt", GeneratedTaskData.tagging(sentences: 200, seed: 4))
+            func task() throws -> TaggingTask {
+                let data = try TaggingData.load(train: path, valid: nil, test: nil, tagColumn: nil, settings: Self.settings())
+                return try TaggingTask(data: data, model: Self.model, settings: Self.settings(), tagColumn: nil, seed: 3)
+            }
+            let whole = RunDirectory(folder.file("whole")), parts = RunDirectory(folder.file("parts"))
+            try TaskTrainer(task: try task(), configuration: Self.loop(epochs: 2), run: whole).train()
+            var steps = 0
+            let b = try TaskTrainer(task: try task(), configuration: Self.loop(epochs: 2), run: parts)
+            #expect(try b.train(shouldStop: { steps += 1; return steps > 9 }) == .interrupted)
+            let checkpoint = try TaskCheckpoint.read(parts, kind: TaggingTask.kind)
+            try TaskTrainer(resuming: checkpoint, task: try TaggingTask.resuming(checkpoint)).train()
+            #expect(Self.metricsWithoutTimes(whole) == Self.metricsWithoutTimes(parts))
+            #expect(whole.readTaskMetrics().last!.validMetrics.map(\.name) == ["f1", "accuracy", "precision", "recall"])
         }
-        let whole = RunDirectory(folder.file("whole")), parts = RunDirectory(folder.file("parts"))
-        try TaskTrainer(task: try task(), configuration: Self.loop(epochs: 2), run: whole).train()
-        var steps = 0
-        let b = try TaskTrainer(task: try task(), configuration: Self.loop(epochs: 2), run: parts)
-        #expect(try b.train(shouldStop: { steps += 1; return steps > 9 }) == .interrupted)
-        let checkpoint = try TaskCheckpoint.read(parts, kind: TaggingTask.kind)
-        try TaskTrainer(resuming: checkpoint, task: try TaggingTask.resuming(checkpoint)).train()
-        #expect(Self.metricsWithoutTimes(whole) == Self.metricsWithoutTimes(parts))
-        #expect(whole.readTaskMetrics().last!.validMetrics.map(\.name) == ["f1", "accuracy", "precision", "recall"])
     }
 
     @Test func earlyStoppingEndsTheRun() throws {

@@ -79,11 +79,13 @@ private final class Tally: @unchecked Sendable {
     }
 
     @Test func threadCountIsAtLeastOne() {
-        let old = Compute.threadCount
-        #expect(old >= 1 && ComputeInfo.threadCount == old)
-        Compute.threadCount = 0
-        #expect(Compute.threadCount == 1)
-        Compute.threadCount = old
-        #expect(Compute.threadCount == old)
+        ComputeSettings.exclusive {
+            let old = Compute.threadCount
+            #expect(old >= 1 && ComputeInfo.threadCount == old)
+            Compute.threadCount = 0
+            #expect(Compute.threadCount == 1)
+            Compute.threadCount = old
+            #expect(Compute.threadCount == old)
+        }
     }
 }

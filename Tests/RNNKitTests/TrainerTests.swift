@@ -42,26 +42,28 @@ import Testing
     }
 
     @Test func resumedRunMatchesUninterruptedRun() throws {
-        let a = TemporaryFolder(), b = TemporaryFolder()
-        let straight = try Self.trainer(a, maxSteps: 10)
-        let (all, _) = try Self.losses(straight)
-        #expect(all.count == 10)
+        try ComputeSettings.exclusive {
+            let a = TemporaryFolder(), b = TemporaryFolder()
+            let straight = try Self.trainer(a, maxSteps: 10)
+            let (all, _) = try Self.losses(straight)
+            #expect(all.count == 10)
 
-        let first = try Self.trainer(b, maxSteps: 10)
-        let (head, outcome) = try Self.losses(first, stopAfter: 6)
-        #expect(outcome == .interrupted && head == Array(all[..<6]))
-        let checkpoint = try TrainingCheckpoint.read(RunDirectory(b.path))
-        #expect(checkpoint.progress.step == 6 && checkpoint.progress.carriedState != nil)
-        let resumed = try Trainer(resuming: checkpoint, data: try Self.data())
-        #expect(resumed.progress == first.progress)
-        let (tail, _) = try Self.losses(resumed)
-        #expect(head + tail == all)
-        for name in straight.model.arena.names {
-            #expect(straight.model.arena.value(named: name) == resumed.model.arena.value(named: name))
+            let first = try Self.trainer(b, maxSteps: 10)
+            let (head, outcome) = try Self.losses(first, stopAfter: 6)
+            #expect(outcome == .interrupted && head == Array(all[..<6]))
+            let checkpoint = try TrainingCheckpoint.read(RunDirectory(b.path))
+            #expect(checkpoint.progress.step == 6 && checkpoint.progress.carriedState != nil)
+            let resumed = try Trainer(resuming: checkpoint, data: try Self.data())
+            #expect(resumed.progress == first.progress)
+            let (tail, _) = try Self.losses(resumed)
+            #expect(head + tail == all)
+            for name in straight.model.arena.names {
+                #expect(straight.model.arena.value(named: name) == resumed.model.arena.value(named: name))
+            }
+            // The metrics of both runs agree on every loss.
+            let ma = RunDirectory(a.path).readMetrics(), mb = RunDirectory(b.path).readMetrics()
+            #expect(ma.map(\.validLoss) == mb.map(\.validLoss) && ma.map(\.trainLoss) == mb.map(\.trainLoss))
         }
-        // The metrics of both runs agree on every loss.
-        let ma = RunDirectory(a.path).readMetrics(), mb = RunDirectory(b.path).readMetrics()
-        #expect(ma.map(\.validLoss) == mb.map(\.validLoss) && ma.map(\.trainLoss) == mb.map(\.trainLoss))
     }
 
     @Test func savedModelLoadsTheBestWeights() throws {
