@@ -58,7 +58,7 @@ extension RecurrentStack {
         }
         savedCalls.push(SavedStackCall(
             steps: steps, batch: batch,
-            lengths: hasLengths ? Array(UnsafeBufferPointer(start: lengthsBuffer, count: batch)) : nil,
+            lengths: hasLengths ? Array(UnsafeBufferPointer(start: lengthsBuffer.pointer, count: batch)) : nil,
             tokens: tokenTable == nil ? nil : Array(UnsafeBufferPointer(start: tokenCopy.pointer, count: steps * batch)),
             table: tokenTable.map { (UnsafeRawPointer($0.values), $0.vocabulary) }))
     }
@@ -84,7 +84,7 @@ extension RecurrentStack {
             buffer.ensure(n).update(from: at, count: n)
             at += n
         }
-        let lens: UnsafePointer<Int>? = hasLengths ? UnsafePointer(lengthsBuffer) : nil
+        let lens: UnsafePointer<Int>? = hasLengths ? UnsafePointer(lengthsBuffer.pointer) : nil
         for layer in layers.joined() {
             layer.steps = steps
             layer.batch = batch

@@ -51,7 +51,7 @@ extension RecurrentStack {
         let H = hiddenSize, D = directions, DH = D * H
         steps = T; batch = B
         setLengths(lengths, steps: T, batch: B)
-        let lens: UnsafePointer<Int>? = hasLengths ? UnsafePointer(lengthsBuffer) : nil
+        let lens: UnsafePointer<Int>? = hasLengths ? UnsafePointer(lengthsBuffer.pointer) : nil
         let hN = self.hN.ensure(numLayers * D * B * H)
         let cN = cell.hasCellState ? self.cN.ensure(numLayers * D * B * H) : nil
 
@@ -120,9 +120,7 @@ extension RecurrentStack {
         precondition(lengths.count == B, "\(cell.rawValue): \(lengths.count) lengths for a batch of \(B)")
         precondition(lengths.allSatisfy { $0 >= 1 && $0 <= T },
                      "\(cell.rawValue): every length must be in 1...\(T), got \(lengths)")
-        lengthsBuffer.deallocate()
-        lengthsBuffer = .allocate(capacity: B)
-        lengthsBuffer.initialize(from: lengths, count: B)
+        lengthsBuffer.ensure(B).update(from: lengths, count: B)
         hasLengths = true
     }
 }

@@ -44,7 +44,7 @@ public class RecurrentStack<Scalar: RNNScalar> {
     let cN = ScratchBuffer<Scalar>()                // (L·D, B, H)
     let dLayerInput = ScratchBuffer<Scalar>()       // (T, B, max(I, D·H)) dL/d(layer input)
     let dLayerOutput = ScratchBuffer<Scalar>()      // (T, B, D·H) dL/d(layer output)
-    var lengthsBuffer: UnsafeMutablePointer<Int>        // (B) valid steps, when hasLengths
+    let lengthsBuffer = ScratchBuffer<Int>()            // (B) valid steps, when hasLengths
     var hasLengths = false
     var steps = 0, batch = 0
     /// Forwards not yet backpropagated, and whether the live buffers hold the newest of them
@@ -85,10 +85,8 @@ public class RecurrentStack<Scalar: RNNScalar> {
         interLayerDropout = (0..<max(numLayers - 1, 0)).map { _ in
             Dropout(p: dropout, seed: generator.next())
         }
-        lengthsBuffer = .allocate(capacity: 1)
     }
 
-    deinit { lengthsBuffer.deallocate() }
 }
 
 extension RecurrentStack: Module {

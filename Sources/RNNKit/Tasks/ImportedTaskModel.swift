@@ -71,11 +71,7 @@ public enum ImportedTaskModel {
         let arena: ParameterArena<Float> = kind == ClassificationTask.kind
             ? try SequenceClassifier<Float>(configuration).arena : try SequenceTagger<Float>(configuration).arena
         _ = try load(weightsPath, into: arena, strict: true)
-        var task = settings.json
-        if kind == TaggingTask.kind, case .object(var members) = task {
-            members.append(("tag_column", .null))
-            task = .object(members)
-        }
+        let task = kind == TaggingTask.kind ? TaggingTask.taskJSON(settings, tagColumn: nil) : settings.json
         var loop = TrainingLoopConfiguration()
         loop.epochs = 1
         try write(arena, metadata: [

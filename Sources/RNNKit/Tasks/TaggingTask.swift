@@ -51,20 +51,6 @@ public final class TaggingTask: TrainingTask {
         self.tagColumn = tagColumn
     }
 
-    /// A task with no training data around a trained model, for batched prediction.
-    init(model: SequenceTagger<Float>, vocabulary: TaskVocabulary, tags: LabelSet, settings: TextTaskSettings, tagColumn: Int?) {
-        self.model = model
-        self.vocabulary = vocabulary
-        self.tags = tags
-        self.settings = settings
-        self.tagColumn = tagColumn
-        sources = TextTaskSources(train: nil, valid: nil, test: nil, texts: [])
-        train = []
-        valid = []
-        test = nil
-        batches = try! EpochBatches(lengths: [1], batchSize: 1, seed: 0)
-    }
-
     /// `sequence-tagger`.
     public var modelKind: String { Self.kind }
     /// The checkpoint kind of taggers.
@@ -84,15 +70,22 @@ public final class TaggingTask: TrainingTask {
 
     /// The model configuration, vocabulary, tags, data settings and sources.
     public var checkpointMetadata: [String: String] {
-        var task = settings.json
-        if case .object(var members) = task {
-            members.append(("tag_column", tagColumn.map(JSONValue.integer) ?? .null))
-            task = .object(members)
-        }
-        return ["model": model.configuration.json(outputsKey: "tags").serialized,
-                "vocabulary": JSONValue.array(vocabulary.symbols.map(JSONValue.string)).serialized,
-                "labels": JSONValue.array(tags.symbols.map(JSONValue.string)).serialized,
-                "task": task.serialized, "data": sources.json.serialized]
+        ["model": model.configuration.json(outputsKey: "tags").serialized,
+         "vocabulary": JSONValue.array(vocabulary.symbols.map(JSONValue.string)).serialized,
+         "labels": JSONValue.array(tags.symbols.map(JSONValue.string)).serialized,
+         "task": Self.taskJSON(settings, tagColumn: tagColumn).serialized, "data": sources.json.serialized]
+    }
+
+    /// The `task` metadata of a tagger: the text settings and the tag column.
+    static func taskJSON(_ settings: TextTaskSettings, tagColumn: Int?) -> JSONValue {
+        guard case .object(let members) = settings.json else { return settings.json }
+        return .object(members + [("tag_column", tagColumn.map(JSONValue.integer) ?? .null)])
+    }
+
+    /// The tag column a tagger's `task` metadata names (nil = the last column).
+    static func tagColumn(_ task: JSONValue) throws -> Int? {
+        let f = try JSONFields(task, "task")
+        return f.has("tag_column") ? try f.int("tag_column") : nil
     }
 
     /// Forward, loss and backward of one training batch.
@@ -107,7 +100,15 @@ public final class TaggingTask: TrainingTask {
     /// Loss, token accuracy and chunk precision, recall and F1 on a split.
     public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
         guard let sentences = split == .validation ? valid : test else { return nil }
-        guard let (lossSum, count, predicted) = predict(sentences, shouldStop: shouldStop) else { return nil }
+        return try Self.evaluate(model, sentences, tags: tags, batchSize: settings.evalBatchSize, shouldStop: shouldStop)
+    }
+
+    /// Loss, token accuracy, chunk precision/recall/F1 and per-type F1 of `model` on encoded
+    /// sentences; nil if `shouldStop` interrupted it.
+    static func evaluate(_ model: SequenceTagger<Float>, _ sentences: [EncodedSentence], tags: LabelSet, batchSize: Int,
+                         shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        guard let (lossSum, count, predicted) = predict(model, sentences, tags: tags, batchSize: batchSize,
+                                                        shouldStop: shouldStop) else { return nil }
         let m = try ChunkMetrics(gold: sentences.map(\.gold), predicted: predicted)
         let perType = JSONValue.object(m.f1ByType.sorted { $0.key < $1.key }.map { ($0.key, .rounded($0.value, 4)) })
         return TaskEvaluation(loss: lossSum / Double(max(count, 1)),
@@ -117,11 +118,12 @@ public final class TaggingTask: TrainingTask {
     }
 
     /// The summed loss, its count and the predicted tags of every sentence (in batches of
-    /// `evalBatchSize` sorted by length), or nil if interrupted.
-    func predict(_ sentences: [EncodedSentence], shouldStop: () -> Bool) -> (Double, Int, [[String]])? {
+    /// `batchSize` sorted by length), or nil if interrupted.
+    static func predict(_ model: SequenceTagger<Float>, _ sentences: [EncodedSentence], tags: LabelSet, batchSize: Int,
+                        shouldStop: () -> Bool) -> (Double, Int, [[String]])? {
         var lossSum = 0.0, count = 0
         var predicted = [[String]](repeating: [], count: sentences.count)
-        for indices in BucketedBatches.evaluationOrder(lengths: sentences.map(\.ids.count), batchSize: settings.evalBatchSize) {
+        for indices in BucketedBatches.evaluationOrder(lengths: sentences.map(\.ids.count), batchSize: batchSize) {
             if shouldStop() { return nil }
             let batch = PaddedBatch(sequences: indices.map { sentences[$0].ids }, indices: indices)
             let r = model.evaluate(tokens: batch.tokens, lengths: batch.lengths, tags: batch.padded(indices.map { sentences[$0].tags }))

@@ -23,8 +23,7 @@ extension TaggingTask {
     public static func resuming(_ checkpoint: TaskCheckpoint, sources: TextTaskSources? = nil) throws -> TaggingTask {
         let saved = checkpoint.model
         let (configuration, vocabulary, tags, settings) = try saved.naming { try textModelParts(saved, outputsKey: "tags") }
-        let task = try saved.naming { try JSONFields(try saved.json("task"), "task") }
-        let tagColumn = task.has("tag_column") ? try task.int("tag_column") : nil
+        let tagColumn = try saved.naming { try TaggingTask.tagColumn(try saved.json("task")) }
         let s = try sources ?? saved.naming { try TextTaskSources(json: try saved.json("data")) }
         let data = try TaggingData.load(train: s.train, valid: s.valid, test: s.test, tagColumn: tagColumn, settings: settings)
         return try TaggingTask(data: data, model: configuration, settings: settings, tagColumn: tagColumn,

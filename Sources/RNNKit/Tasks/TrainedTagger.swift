@@ -21,12 +21,11 @@ public struct TrainedTagger {
         let saved = try SavedTaskModel.load(path, kind: TaggingTask.kind)
         return try saved.naming {
             let (configuration, vocabulary, tags, settings) = try textModelParts(saved, outputsKey: "tags")
-            let task = try JSONFields(try saved.json("task"), "task")
             let model = try SequenceTagger<Float>(configuration)
             try saved.loadWeights(into: model.arena)
             model.setTraining(false)
             return TrainedTagger(model: model, vocabulary: vocabulary, tags: tags, settings: settings,
-                                 tagColumn: task.has("tag_column") ? try task.int("tag_column") : nil, path: saved.path)
+                                 tagColumn: try TaggingTask.tagColumn(try saved.json("task")), path: saved.path)
         }
     }
 
@@ -36,7 +35,7 @@ public struct TrainedTagger {
             EncodedSentence(ids: vocabulary.encode(settings.lowercase ? words.map { $0.lowercased() } : words),
                             tags: [Int](repeating: ignoredTarget, count: words.count), gold: [])
         }
-        return task(encoded).predict(encoded, shouldStop: { false })!.2
+        return TaggingTask.predict(model, encoded, tags: tags, batchSize: settings.evalBatchSize, shouldStop: { false })!.2
     }
 
     /// Loss, token accuracy, chunk precision/recall/F1 and per-type F1 on tagged sentences
@@ -49,19 +48,6 @@ public struct TrainedTagger {
             }
         }
         let encoded = sentences.map { EncodedSentence(ids: vocabulary.encode($0.words), tags: tags.encode($0.tags), gold: $0.tags) }
-        let t = task(encoded)
-        let (lossSum, count, predicted) = t.predict(encoded, shouldStop: { false })!
-        let m = try ChunkMetrics(gold: sentences.map(\.tags), predicted: predicted)
-        return TaskEvaluation(loss: lossSum / Double(max(count, 1)),
-                              metrics: [("f1", m.f1Percent), ("accuracy", m.accuracyPercent),
-                                        ("precision", m.precisionPercent), ("recall", m.recallPercent)],
-                              score: m.f1Percent,
-                              details: [("f1_by_type", JSONValue.object(m.f1ByType.sorted { $0.key < $1.key }
-                                    .map { ($0.key, .rounded($0.value, 4)) }).serialized)])
-    }
-
-    /// A tagging task around this model (for its batched prediction).
-    private func task(_ sentences: [EncodedSentence]) -> TaggingTask {
-        TaggingTask(model: model, vocabulary: vocabulary, tags: tags, settings: settings, tagColumn: tagColumn)
+        return try TaggingTask.evaluate(model, encoded, tags: tags, batchSize: settings.evalBatchSize, shouldStop: { false })!
     }
 }

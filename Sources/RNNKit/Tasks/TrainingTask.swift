@@ -129,6 +129,4 @@ public struct TaskEvaluation: Sendable {
         return JSONValue.object(members).serialized
     }
 
-    /// The value of metric `name`, if present.
-    public func metric(_ name: String) -> Double? { metrics.first { $0.name == name }?.value }
 }

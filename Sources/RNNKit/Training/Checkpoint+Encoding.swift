@@ -37,17 +37,7 @@ extension Vocabulary {
 }
 
 extension TrainingConfiguration {
-    /// Every setting, resolved (no nil defaults), as JSON.
-    var json: JSONValue {
-        .object([
-            ("batch", .integer(batch)), ("bptt", .integer(bptt)), ("update_every", .integer(k1)),
-            ("eval_batch", .integer(resolvedEvalBatch)), ("optimizer", .string(optimizer.rawValue)),
-            ("lr", .double(resolvedLearningRate)), ("clip", .double(clip)), ("anneal", .double(anneal)),
-            ("epochs", .integer(epochs)), ("max_steps", maxSteps.map(JSONValue.integer) ?? .null),
-            ("eval_every", .integer(evalEvery)), ("seed", .string(String(seed))), ("init_range", .double(initRange)),
-        ])
-    }
-
+    /// Reads the `training.config` of an old-format (`rnnkit.language-model/1`) checkpoint.
     init(json: JSONValue) throws {
         let f = try JSONFields(json, "training")
         self.init()

@@ -1,10 +1,11 @@
 import Foundation
 @testable import RNNKit
 
-/// Serializes the tests that change the process-wide thread count (`Compute.threadCount`)
-/// with the tests whose bit-for-bit comparisons depend on it (exact resume): swift-testing
-/// runs suites in parallel, and a thread count changed by one test for a moment changes how
-/// another test's products are split across threads, and so their last bits.
+/// Serializes the tests that change process-wide compute settings (the thread count
+/// `Compute.threadCount`, the pointwise kernels' instruction set forced by `eachISA`) with the
+/// tests whose bit-for-bit comparisons depend on them (exact resume): swift-testing runs
+/// suites in parallel, and a setting changed by one test for a moment changes how another
+/// test's products are split across threads or which cell kernel runs, and so their last bits.
 enum ComputeSettings {
     private static let lock = NSLock()
 
