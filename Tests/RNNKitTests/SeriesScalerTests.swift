@@ -38,8 +38,14 @@ import Testing
     @Test func forecastsComeBackInOriginalUnits() throws {
         let s = try SeriesScaler(scaling: .windowMean, offsets: [100, 0], scales: [10, 1])
         // (H = 2, T = 1) forecast for column 0 with level 0.5: (y · 0.5) · 10 + 100
-        #expect(s.inverse(forecast: [1, 2], targetColumns: [0], levels: [0.5]) == [105, 110])
-        #expect(s.inverse(forecast: [1, 2, 3, 4], targetColumns: [1, 0], levels: [1, 2]) == [1, 140, 3, 180])
+        #expect(try s.inverse(forecast: [1, 2], targetColumns: [0], levels: [0.5]) == [105, 110])
+        #expect(try s.inverse(forecast: [1, 2, 3, 4], targetColumns: [1, 0], levels: [1, 2]) == [1, 140, 3, 180])
+        #expect(throws: RNNKitError("a forecast of 2 values cannot be unscaled for target columns [] with 0 levels")) {
+            try s.inverse(forecast: [1, 2], targetColumns: [], levels: [])
+        }
+        #expect(throws: RNNKitError("a forecast of 2 values cannot be unscaled for target columns [2] with 1 levels")) {
+            try s.inverse(forecast: [1, 2], targetColumns: [2], levels: [1])
+        }
     }
 
     @Test func metadataRoundTripsExactly() throws {

@@ -49,4 +49,19 @@ import Testing
             try SeriesSplit.firstRow(atOrAfter: "d", in: ["a", "b", "c"])
         }
     }
+
+    @Test func timesAfterTheEndFollowTheLastStep() {
+        #expect(SeriesTime.following(["1960-11", "1960-12"], count: 3) == ["1961-01", "1961-02", "1961-03"])
+        #expect(SeriesTime.following(["1960-01", "1960-04"], count: 2) == ["1960-07", "1960-10"])
+        #expect(SeriesTime.following(["1998", "1999"], count: 2) == ["2000", "2001"])
+        #expect(SeriesTime.following(["2024-02-28", "2024-02-29"], count: 2) == ["2024-03-01", "2024-03-02"])
+        #expect(SeriesTime.following(["2014-04-14 23:50:00", "2014-04-14 23:55:00"], count: 2)
+                == ["2014-04-15 00:00:00", "2014-04-15 00:05:00"])
+        #expect(SeriesTime.following(["1960-11", "1960-12"], count: 0) == [])
+        #expect(SeriesTime.following(["1960-12"], count: 1) == nil)
+        #expect(SeriesTime.following(["b", "a"], count: 1) == nil)
+        #expect(SeriesTime.following(["1961-01", "1960-12"], count: 1) == nil)
+        #expect(SeriesTime.following(["9998", "9999"], count: 1) == nil)
+        #expect(SeriesTime.following(["1960-11", "1960-12"], count: .max) == nil)
+    }
 }

@@ -75,10 +75,10 @@ public struct SeriesScaler: Equatable, Sendable {
     /// The number of columns, F.
     public var columnCount: Int { offsets.count }
 
-    /// `x` of column `column` scaled: (x − offset) / scale.
+    /// `x` of column `column` (in 0..<F) scaled: (x − offset) / scale.
     public func transform(_ x: Double, column: Int) -> Double { (x - offsets[column]) / scales[column] }
 
-    /// A scaled value of column `column` back in original units: y · scale + offset.
+    /// A scaled value of column `column` (in 0..<F) back in original units: y · scale + offset.
     public func inverse(_ y: Double, column: Int) -> Double { y * scales[column] + offsets[column] }
 
     /// The rows (N, F), row-major, scaled column by column.
@@ -98,8 +98,14 @@ public struct SeriesScaler: Equatable, Sendable {
     ///   - levels: the input window's level per target (T), from `SeriesWindows.input(endingAt:)`
     ///     (all 1 unless window-mean scaling).
     /// - Returns: (H, T) values, row-major: `inverse(y · level)`.
-    public func inverse(forecast output: [Float], targetColumns: [Int], levels: [Double]) -> [Double] {
+    /// - Throws: `RNNKitError` if T is 0, the levels are not T, a column is out of range, or the
+    ///   output is not whole rows of T.
+    public func inverse(forecast output: [Float], targetColumns: [Int], levels: [Double]) throws -> [Double] {
         let t = targetColumns.count
+        guard t > 0, levels.count == t, output.count % t == 0,
+              targetColumns.allSatisfy({ (0..<columnCount).contains($0) }) else {
+            throw RNNKitError("a forecast of \(output.count) values cannot be unscaled for target columns \(targetColumns) with \(levels.count) levels")
+        }
         return output.indices.map { i in inverse(Double(output[i]) * levels[i % t], column: targetColumns[i % t]) }
     }
 

@@ -70,6 +70,34 @@ public enum SeriesTime {
         return Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
     }
 
+    /// The `count` times after the last of `times`, written in the same form: `YYYY` and
+    /// `YYYY-MM` step by the last gap in years or months, anything else by the last gap in
+    /// seconds (written `YYYY-MM-DD` when the times are dates, else `YYYY-MM-DD HH:MM:SS`).
+    /// - Returns: nil when there are fewer than two times, the last two are not timestamps in
+    ///   increasing order, or a step would leave years 0–9999.
+    public static func following(_ times: [String], count: Int) -> [String]? {
+        guard times.count >= 2, count >= 0, count <= 1_000_000 else { return nil }
+        let a = CSVRecords.trimmed(times[times.count - 2]), b = CSVRecords.trimmed(times[times.count - 1])
+        guard let sa = seconds(a), let sb = seconds(b), sb > sa else { return nil }
+        if a.utf8.count == b.utf8.count, b.utf8.count == 4 || b.utf8.count == 7 {
+            let (ya, ma, _) = civilFromDays(Int(sa / 86_400)), (yb, mb, _) = civilFromDays(Int(sb / 86_400))
+            let step = b.utf8.count == 4 ? 12 * (yb - ya) : 12 * (yb - ya) + mb - ma
+            let last = 12 * yb + mb - 1
+            guard last + step * count < 12 * 10_000 else { return nil }
+            return (0..<count).map { k in
+                let month = last + step * (k + 1)
+                let text = self.text(Double(daysFromCivil(month / 12, month % 12 + 1, 1)) * 86_400, monthOnly: true)
+                return b.utf8.count == 4 ? String(text.prefix(4)) : text
+            }
+        }
+        let step = sb - sa
+        guard sb + step * Double(count) < 253_402_300_800 else { return nil }   // 10000-01-01
+        return (0..<count).map { k in
+            let text = self.text(sb + step * Double(k + 1))
+            return b.utf8.count == 10 ? String(text.prefix(10)) : text
+        }
+    }
+
     /// `seconds` since 1970-01-01 as `YYYY-MM-DD HH:MM:SS` (whole seconds, rounded down), or
     /// `YYYY-MM` when `monthOnly`.
     public static func text(_ seconds: Double, monthOnly: Bool = false) -> String {
