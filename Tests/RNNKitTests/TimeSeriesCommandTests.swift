@@ -36,7 +36,7 @@ import Testing
         let predicted = try RNNTool.run(["forecast", "predict", "--model", out, "--csv", csv])
         #expect(predicted.status == 0, "\(predicted.stderr)")
         let rows = predicted.stdout.split(separator: "\n")
-        #expect(rows.count == 7 && rows[0] == "step,sales" && rows[6].hasPrefix("6,"))
+        #expect(rows.count == 7 && rows[0] == "step,month,sales" && rows[1].hasPrefix("1,2010-01,") && rows[6].hasPrefix("6,2010-06,"))
 
         let plot = folder.file("bt.svg")
         let backtest = try RNNTool.run(["forecast", "backtest", "--model", out, "--csv", csv, "--start", "2008-07",

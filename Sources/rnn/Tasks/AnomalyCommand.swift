@@ -148,12 +148,13 @@ struct AnomalyScoreCommand: ParsableCommand {
         let report = try detector.score(table, labels: marks)
         let folder = runFolder(of: model)
         let scoresPath = scores ?? folder + "/anomaly_scores.csv"
-        var csvText = ((table.timeName.map { [$0] } ?? []) + detector.settings.columns + ["score", "flagged"]).joined(separator: ",") + "\n"
+        var csvText = ((table.timeName.map { [$0] } ?? []) + detector.settings.columns + ["score", "flagged"]).map(csvField)
+            .joined(separator: ",") + "\n"
         var flaggedPoint = [Bool](repeating: false, count: table.rowCount)
         for r in report.ranges { for j in r.points { flaggedPoint[j] = true } }
         let values = try detector.settings.columns.map { try table.values($0) }
         for j in 0..<table.rowCount {
-            let fields = (table.times.map { [$0[j]] } ?? []) + values.map { "\($0[j])" } + ["\(report.pointScores[j])", flaggedPoint[j] ? "1" : "0"]
+            let fields = (table.times.map { [csvField($0[j])] } ?? []) + values.map { "\($0[j])" } + ["\(report.pointScores[j])", flaggedPoint[j] ? "1" : "0"]
             csvText += fields.joined(separator: ",") + "\n"
         }
         try writeTextFile(csvText, to: scoresPath)

@@ -139,9 +139,12 @@ struct ForecastPredictCommand: ParsableCommand {
         let table = try csv.map(trained.read) ?? GeneratedSeries.seasonal(seed: 1)
         let values = try trained.forecastNext(table)
         let s = trained.settings, G = s.targets.count
-        print((["step"] + s.targets).joined(separator: ","))
+        // The times after the file's end, when the time column steps regularly.
+        let times = table.times.flatMap { SeriesTime.following($0, count: s.horizon) }
+        print((["step"] + (times == nil ? [] : [table.timeName ?? "time"]) + s.targets).map(csvField).joined(separator: ","))
         for h in 0..<s.horizon {
-            print(([String(h + 1)] + (0..<G).map { "\(values[h * G + $0])" }).joined(separator: ","))
+            let time = times.map { [csvField($0[h])] } ?? []
+            print(([String(h + 1)] + time + (0..<G).map { "\(values[h * G + $0])" }).joined(separator: ","))
         }
     }
 }
@@ -184,7 +187,7 @@ struct ForecastBacktestCommand: ParsableCommand {
         if let start {
             if let row = Int(start) { origin = row } else {
                 guard let times = table.times else { throw RNNKitError("--start \(start) is not a row number, and the model reads no time column") }
-                origin = try SeriesTime.firstRow(atOrAfter: start, in: times)
+                origin = try SeriesSplit.firstRow(atOrAfter: start, in: times)
             }
         }
         let backtests = try trained.backtest(data, start: origin, stride: stride, season: season)
@@ -194,4 +197,10 @@ struct ForecastBacktestCommand: ParsableCommand {
         var stderr = StandardError()
         print("plot: \(path)", to: &stderr)
     }
+}
+
+/// A CSV field: quoted when it holds a comma, quote or line break.
+func csvField(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
 }

@@ -67,9 +67,9 @@ public enum GeneratedSeries {
     /// three anomalies: a spike (+40 for 3 points) on day 3, a level shift (+25 for a day) on
     /// day 7, and a flat segment (the value frozen for 18 hours) on day 11, each starting at
     /// 08:00.
-    /// - Parameter days: the length of each series in days (at least 12, default 14).
+    /// - Parameter days: the length of each series in days (at least 13, default 14).
     public static func anomalies(seed: UInt64, days: Int = 14) -> GeneratedAnomalies {
-        let period = 48, n = max(days, 12) * period
+        let period = 48, n = max(days, 13) * period   // the flat segment ends on day 12
         var rng = SeededGenerator(seed: seed)
         func series() -> [Double] {
             (0..<n).map { t in

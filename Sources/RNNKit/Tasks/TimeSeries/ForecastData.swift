@@ -40,7 +40,7 @@ public struct ForecastData: Sendable {
         let s = settings, n = table.rowCount
         if let from = s.testFrom {
             guard let times = table.times else { throw RNNKitError("'\(table.source)' has no time column to find \(from) in") }
-            split = try SeriesSplit(rows: n, testFrom: try SeriesTime.firstRow(atOrAfter: from, in: times),
+            split = try SeriesSplit(rows: n, testFrom: try SeriesSplit.firstRow(atOrAfter: from, in: times),
                                     validationRows: s.validationSize, window: s.window, horizon: s.horizon)
         } else {
             split = try SeriesSplit(rows: n, testRows: s.testSize ?? min(2 * s.horizon, n), validationRows: s.validationSize,

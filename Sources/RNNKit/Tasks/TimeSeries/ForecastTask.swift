@@ -94,8 +94,8 @@ public final class ForecastTask: TrainingTask {
             squared += sum
             for (k, w) in indices.enumerated() {
                 let levels = windows.levels(inputFrom: windows.starts[w])
-                let f = data.scaler.inverse(forecast: Array(forecast[(k * K)..<((k + 1) * K)]), targetColumns: Array(0..<G), levels: levels)
-                let y = data.scaler.inverse(forecast: Array(target[(k * K)..<((k + 1) * K)]), targetColumns: Array(0..<G), levels: levels)
+                let f = try data.scaler.inverse(forecast: Array(forecast[(k * K)..<((k + 1) * K)]), targetColumns: Array(0..<G), levels: levels)
+                let y = try data.scaler.inverse(forecast: Array(target[(k * K)..<((k + 1) * K)]), targetColumns: Array(0..<G), levels: levels)
                 for i in Swift.stride(from: 0, to: K, by: G) {       // the first target
                     let e = f[i] - y[i]
                     absolute += abs(e); squaredOriginal += e * e
@@ -113,7 +113,7 @@ public final class ForecastTask: TrainingTask {
     static func forecast(_ model: Forecaster<Float>, data: ForecastData, origin: Int) throws -> [Double] {
         let (x, levels) = try data.train.input(endingAt: origin)
         let (y, _) = model.predict(x: x, steps: data.settings.window)
-        return data.scaler.inverse(forecast: y, targetColumns: Array(0..<data.settings.targets.count), levels: levels)
+        return try data.scaler.inverse(forecast: y, targetColumns: Array(0..<data.settings.targets.count), levels: levels)
     }
 
     /// A rolling-origin backtest of every target from `origins`, without retraining.

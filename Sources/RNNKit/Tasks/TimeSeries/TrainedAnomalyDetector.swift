@@ -32,7 +32,8 @@ public struct TrainedAnomalyDetector {
 
     /// Reads the columns the model needs (and an optional 0/1 label column) from `path`.
     public func read(_ path: String, labelColumn: String? = nil) throws -> TimeSeriesTable {
-        try TimeSeriesTable.read(path, columns: settings.columns + (labelColumn.map { [$0] } ?? []), time: settings.timeColumn)
+        let extra = labelColumn.map { settings.columns.contains($0) ? [] : [$0] } ?? []
+        return try TimeSeriesTable.read(path, columns: settings.columns + extra, time: settings.timeColumn)
     }
 
     /// Scores every window of `table` and every point, flags the windows above the threshold,

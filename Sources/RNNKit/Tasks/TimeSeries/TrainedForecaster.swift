@@ -59,7 +59,7 @@ public struct TrainedForecaster {
         let (x, levels) = try forecasting.input(endingAt: table.rowCount)
         model.setTraining(false)
         let (y, _) = model.predict(x: x, steps: s.window)
-        return scaler.inverse(forecast: y, targetColumns: Array(0..<s.targets.count), levels: levels)
+        return try scaler.inverse(forecast: y, targetColumns: Array(0..<s.targets.count), levels: levels)
     }
 
     /// A rolling-origin backtest of each target, without retraining: origins from `start`
