@@ -8,6 +8,9 @@
 //   x̂      = output(out)                           (T, B, F)
 //   loss    = mean over N·F of (x̂ − x)²            (the anomaly score of a window: its own mean)
 // The target is the input itself, so dL/dx has two parts: through the encoder, and −dL/dx̂.
+// The decoder reads the same code at every step: its input is run as token ids into a table of
+// the B codes (ids[t·B + b] = b), so the input projection is computed for B rows, not T·B, and
+// backward adds dL/dcode straight into a (B, H) buffer.
 
 /// A sequence autoencoder: encoder stack → its top layer's final state as the code → the code
 /// fed at every step of a decoder stack → linear back to the features. Parameters
@@ -29,10 +32,9 @@ public final class SequenceAutoencoder<Scalar: RNNScalar>: Module {
     public var children: [any Module] { [encoder, decoder, output] }
 
     private(set) var steps = 0, batch = 0
-    let repeated = ScratchBuffer<Scalar>()     // (T, B, H) the code at every step
+    let codeIDs = ScratchBuffer<Int>()         // (T, B) b: step t of window b reads code b
     let reconstruction = ScratchBuffer<Scalar>() // (T, B, F) x̂; overwritten by dL/dx̂
     let dDecoded = ScratchBuffer<Scalar>()     // (T, B, H) dL/d(decoder output)
-    let dRepeated = ScratchBuffer<Scalar>()    // (T, B, H) dL/d(decoder input)
     let dFinal = ScratchBuffer<Scalar>()       // (L, B, H) dL/dh_n of the encoder, top slot dL/dcode
     let dInput = ScratchBuffer<Scalar>()       // (T, B, F) dL/dx
 
@@ -75,9 +77,9 @@ public final class SequenceAutoencoder<Scalar: RNNScalar>: Module {
         let c = configuration, H = c.hiddenSize
         encoder.forward(x: x, steps: T, batch: B, h0: nil, c0: nil, lengths: nil)
         let code = encoder.hN.pointer + (c.numLayers - 1) * B * H                // (B, H)
-        let r = repeated.ensure(T * B * H)
-        for t in 0..<T { (r + t * B * H).update(from: code, count: B * H) }
-        let out = decoder.forward(x: r, steps: T, batch: B, h0: nil, c0: nil, lengths: nil)   // (T, B, H)
+        let ids = codeIDs.ensure(T * B)
+        for t in 0..<T { for b in 0..<B { ids[t * B + b] = b } }
+        let out = decoder.forward(tokens: ids, table: code, vocabulary: B, steps: T, batch: B, h0: nil, c0: nil)  // (T, B, H)
         let y = reconstruction.ensure(T * B * c.features)
         output.forward(x: out, rows: T * B, into: y)
         return y
@@ -101,22 +103,15 @@ public final class SequenceAutoencoder<Scalar: RNNScalar>: Module {
             let loss = meanSquaredError(prediction: y, target: x, count: N * F, gradient: y)   // y ← dL/dx̂
             let dOut = dDecoded.ensure(N * H)
             output.backward(x: decoder.outputs[L - 1].pointer, dy: y, rows: N, dx: dOut)
-            let dRep = dRepeated.ensure(N * H)
-            decoder.backward(dOutput: dOut, dhN: nil, dcN: nil, dx: dRep, dh0: nil, dc0: nil)
-            let dhN = dFinal.ensure(L * B * H)                                   // dL/dcode = Σ_t dRep[t]
+            let dhN = dFinal.ensure(L * B * H)                                   // dL/dcode in the top slot
             dhN.update(repeating: 0, count: L * B * H)
-            let dCode = dhN + (L - 1) * B * H
-            for t in 0..<T { addRows(dRep + t * B * H, into: dCode, count: B * H) }
+            decoder.backward(dOutput: dOut, dhN: nil, dcN: nil, dx: dhN + (L - 1) * B * H, dh0: nil, dc0: nil)
             let dx = inputGradient ? dInput.ensure(N * F) : nil
             encoder.backward(dOutput: nil, dhN: dhN, dcN: nil, dx: dx, dh0: nil, dc0: nil)
             guard let dx else { return (loss, nil) }
             for k in 0..<(N * F) { dx[k] -= y[k] }                               // the target path
             return (loss, Array(UnsafeBufferPointer(start: dx, count: N * F)))
         }
-    }
-
-    private func addRows(_ a: UnsafePointer<Scalar>, into b: UnsafeMutablePointer<Scalar>, count: Int) {
-        for k in 0..<count { b[k] += a[k] }
     }
 }
 
