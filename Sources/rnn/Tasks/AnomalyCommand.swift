@@ -69,7 +69,7 @@ struct AnomalyTrainCommand: ParsableCommand {
                                       maxSteps: optimization.maxSteps, evalEvery: bookkeeping.evalEvery)
         } else {
             try runner.checkNewRun()
-            var loop = optimization.loop(defaultEpochs: 10)
+            var loop = optimization.loop(defaultEpochs: 30)
             loop.evalEvery = bookkeeping.evalEvery ?? 0
             let configuration = SeriesModelConfiguration.autoencoder(
                 cell: model.cell?.kind ?? .lstm, features: 1, hiddenSize: model.hidden ?? 64, numLayers: model.layers ?? 1,

@@ -58,7 +58,7 @@ struct ForecastTrainCommand: ParsableCommand {
         if let w = data.window { s.window = w }
         if let h = horizon { s.horizon = h }
         if let v = data.stride { s.stride = v }
-        if let v = data.scaler { s.scaling = v }
+        if let v = data.scaler { s.scaling = v } else if data.csv == nil { s.scaling = .windowMean }   // the generated series trends
         s.testSize = testSize
         s.testFrom = testFrom
         if let v = validSize { s.validationSize = v }
