@@ -10,7 +10,7 @@ import Testing
 /// be checkable.
 @Suite struct ModelParityTests {
     /// The models RNNKit builds so far.
-    static let supportedModels: Set<String> = ["SequenceClassifier", "SequenceTagger", "Forecaster", "SequenceAutoencoder"]
+    static let supportedModels: Set<String> = ["SequenceClassifier", "SequenceTagger", "Forecaster", "SequenceAutoencoder", "Seq2Seq"]
 
     static var bundledFixtures: [URL] {
         ParityTests.fixtureFiles(in: Bundle.module.resourceURL!.appendingPathComponent("Fixtures/models"))
@@ -27,7 +27,7 @@ import Testing
             checked += 1
             if try checkModelFixture(fixture) { matched += 1 }
         }
-        #expect(checked >= 11)
+        #expect(checked >= 17)
         print("model parity: \(matched)/\(checked) fixtures match; not yet supported: \(pending.count) (\(pending.joined(separator: ", ")))")
         #expect(matched == checked)
     }
@@ -108,6 +108,22 @@ struct FixtureModel {
                 guard try b.floatTarget == x.scalars else { throw RNNKitError("\(f.name): the autoencoder's target must be its input") }
                 let r = m.lossAndGradients(x: x.scalars, steps: x.shape[0], inputGradient: true)
                 return (r.loss, ["x": r.dx!])
+            }
+        case "Seq2Seq":
+            let m = try Seq2Seq<Float>(try Seq2SeqConfiguration(json: config))
+            arena = m.arena
+            func run(_ b: FixtureBatch) throws -> (source: [Int], lengths: [Int], targetIn: [Int], teacher: [Bool]) {
+                (try b.ints("source"), try b.ints("source_lengths"), try b.ints("target_in"), try b.ints("teacher").map { $0 != 0 })
+            }
+            outputs = { b in
+                let r = try run(b)
+                let (logits, attention) = m.forward(source: r.source, sourceLengths: r.lengths, targetIn: r.targetIn, teacher: r.teacher)
+                return attention.map { ["logits": logits, "attention": $0] } ?? ["logits": logits]
+            }
+            lossAndGradients = { b in
+                let r = try run(b)
+                return (m.lossAndGradients(source: r.source, sourceLengths: r.lengths, targetIn: r.targetIn,
+                                           targetOut: try b.intTarget, teacher: r.teacher).loss, [:])
             }
         case let model:
             throw RNNKitError("\(f.name): model \(model) is not built yet")
