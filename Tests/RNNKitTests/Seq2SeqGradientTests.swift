@@ -10,7 +10,7 @@ import Testing
 
     static func ids(_ V: Int, steps: Int, lengths: [Int], seed: UInt64) -> [Int] {
         var g = SeededGenerator(seed: seed)
-        return (0..<steps).flatMap { t in (0..<B).map { b in t < lengths[b] ? 1 + Int(g.next() % UInt64(V - 1)) : 0 } }
+        return (0..<steps).flatMap { t in (0..<lengths.count).map { b in t < lengths[b] ? 1 + Int(g.next() % UInt64(V - 1)) : 0 } }
     }
 
     static let cases: [(CellKind, Bool, Seq2SeqConfiguration.AttentionKind, Seq2SeqConfiguration.Score, Int)] = [

@@ -78,6 +78,16 @@ final class Attention<Scalar: RNNScalar> {
         dMemory.ensure(N * memorySize).update(repeating: 0, count: N * memorySize)
     }
 
+    /// Sets the memory (S, B, C) and its keys (S, B, K) computed elsewhere (decoding gathers
+    /// them per hypothesis), for forward calls at step 0 only (no backward).
+    func use(memory: UnsafePointer<Scalar>, keys given: UnsafePointer<Scalar>, steps S: Int, batch B: Int, lengths: [Int]) {
+        steps = S; batch = B
+        self.lengths = lengths
+        self.memory = memory
+        keys.ensure(S * B * keySize).update(from: given, count: S * B * keySize)
+        if score == .additive { hidden.ensure(S * B * attentionSize) }
+    }
+
     /// Step `t`: the context (B, C) and weights (B, S) for queries q (B, H).
     func forward(step t: Int, query q: UnsafePointer<Scalar>, context: UnsafeMutablePointer<Scalar>,
                  weights alpha: UnsafeMutablePointer<Scalar>) {
