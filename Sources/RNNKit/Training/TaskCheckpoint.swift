@@ -9,6 +9,7 @@
 //                   vocabularies, data sources and fingerprint
 //   training        JSON: {"loop": the loop settings}
 //   crc32           CRC-32 of the data section
+//   header_crc32    CRC-32 of the length and header (Checkpoint+Checksum.swift)
 //   valid_score, epoch, step        (best)
 //   progress, state_file, state_crc32   (latest)
 //   …               (latest) what the task saves as `TrainingTask.progressMetadata`
@@ -132,7 +133,8 @@ public struct TaskCheckpoint {
         guard state.metadata["optimizer"] == loop.optimizer.rawValue else {
             throw RNNKitError("'\(statePath)' holds \(state.metadata["optimizer"] ?? "no") optimizer state, the run uses \(loop.optimizer.rawValue)")
         }
-        guard let steps = state.metadata["step_count"].flatMap({ Int($0) }), steps >= 0 else {
+        guard let steps = state.metadata["step_count"].flatMap({ Int($0) }),
+              (0...TrainingLoopConfiguration.maxCount).contains(steps) else {
             throw RNNKitError("'\(statePath)' has no valid optimizer step count")
         }
         var buffers: [String: [Float]] = [:], carried: [String: Tensor<Float>] = [:]

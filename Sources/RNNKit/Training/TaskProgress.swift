@@ -34,6 +34,12 @@ public struct TaskProgress: Equatable, Sendable {
     /// The model's random generators (`Module.randomGenerators`).
     public var generators: [SeededGenerator] = []
 
+    /// The largest item or token count accepted from a checkpoint (2^62; counts saturate
+    /// there rather than overflow).
+    public static let maxTokenCount = 1 << 62
+    /// The largest number of seconds accepted from a checkpoint (about 31,700 years).
+    public static let maxSeconds = 1e12
+
     /// The progress of a new run.
     public init(learningRate: Double) {
         self.learningRate = learningRate
@@ -72,11 +78,13 @@ public struct TaskProgress: Equatable, Sendable {
         elapsedSeconds = try f.double("elapsed_s")
         lastValidationStep = try f.int("last_validation_step")
         generators = try f.generators("generators")
-        let limit = TrainingLoopConfiguration.maxCount
+        let limit = TrainingLoopConfiguration.maxCount, tokens = Self.maxTokenCount
         guard (1...limit + 1).contains(epoch), (0...limit).contains(batch), (0...limit).contains(step),
-              (0...limit).contains(epochsWithoutImprovement), epochCount >= 0, tokensSinceValidation >= 0,
-              (-1...limit).contains(lastValidationStep), learningRate > 0, learningRate.isFinite else {
-            throw RNNKitError("progress holds impossible values (epoch \(epoch), batch \(batch), step \(step), lr \(learningRate))")
+              (0...limit).contains(epochsWithoutImprovement), (0...tokens).contains(epochCount),
+              (0...tokens).contains(tokensSinceValidation), (-1...step).contains(lastValidationStep),
+              learningRate > 0, learningRate.isFinite, (0...Self.maxSeconds).contains(elapsedSeconds),
+              (0...Self.maxSeconds).contains(secondsSinceValidation), !epochLossSum.isNaN else {
+            throw RNNKitError("progress holds impossible values (epoch \(epoch), batch \(batch), step \(step), lr \(learningRate), counts \(epochCount) and \(tokensSinceValidation), seconds \(elapsedSeconds))")
         }
     }
 }

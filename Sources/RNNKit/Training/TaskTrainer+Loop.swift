@@ -73,10 +73,10 @@ extension TaskTrainer {
         progress.batch += 1
         progress.step += 1
         progress.epochLossSum += result.loss * Double(result.count)
-        progress.epochCount += result.count
+        progress.epochCount = min(progress.epochCount.addingSaturating(result.count), TaskProgress.maxTokenCount)
         let seconds = TaskTrainer.seconds(clock.now - start)
-        progress.tokensSinceValidation += result.tokens
-        progress.secondsSinceValidation += seconds
+        progress.tokensSinceValidation = min(progress.tokensSinceValidation.addingSaturating(result.tokens), TaskProgress.maxTokenCount)
+        progress.secondsSinceValidation = min(progress.secondsSinceValidation + seconds, TaskProgress.maxSeconds)
         secondsPerStep = secondsPerStep.map { 0.9 * $0 + 0.1 * seconds } ?? seconds
         let perStep = secondsPerStep!
         return TrainingStepReport(

@@ -42,6 +42,7 @@ public final class TaskTrainer {
     public init(task: any TrainingTask, configuration: TrainingLoopConfiguration, run: RunDirectory) throws {
         try configuration.validate()
         guard task.batchesPerEpoch > 0 else { throw RNNKitError("the training data holds no batch") }
+        try Self.checkMemory(task, configuration.optimizer)
         self.task = task
         self.configuration = configuration
         self.run = run
@@ -66,6 +67,7 @@ public final class TaskTrainer {
         if let evalEvery { configuration.evalEvery = evalEvery }
         try configuration.validate()
         try checkpoint.checkCompatible(with: task)
+        try Self.checkMemory(task, configuration.optimizer)
         try checkpoint.model.loadWeights(into: task.arena)
         optimizer = try configuration.optimizer.make(learningRate: checkpoint.progress.learningRate)
         try checkpoint.restoreState(optimizer: optimizer, task: task)
@@ -89,6 +91,19 @@ public final class TaskTrainer {
         }
     }
 
+    /// Throws unless the optimizer state and the task's working buffers fit in the memory
+    /// available (the model's parameters are allocated already).
+    static func checkMemory(_ task: any TrainingTask, _ optimizer: OptimizerKind) throws {
+        let state = ModelMemory.bytes(floats: CheckedCount.product(task.arena.count, optimizer.stateBufferCount))
+        let need = CheckedCount.sum(state, task.workingMemory)
+        do {
+            try MemoryBudget.check(need, for: "training this model")
+        } catch let error as RNNKitError {
+            let parts = "optimizer state \(state.map(MemoryBudget.describe) ?? "?"), activations and buffers \(task.workingMemory.map(MemoryBudget.describe) ?? "more than 8 EiB")"
+            throw RNNKitError(error.message + " (\(parts))")
+        }
+    }
+
     /// The number of steps the run will take (at most; early stopping may end it sooner).
     public var totalSteps: Int {
         let (all, overflow) = configuration.epochs.multipliedReportingOverflow(by: task.batchesPerEpoch)
@@ -102,7 +117,7 @@ public final class TaskTrainer {
     }
 
     /// Seconds of all sessions so far.
-    var elapsedSeconds: Double { elapsedAtSessionStart + Self.seconds(clock.now - sessionStart) }
+    var elapsedSeconds: Double { min(elapsedAtSessionStart + Self.seconds(clock.now - sessionStart), TaskProgress.maxSeconds) }
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
