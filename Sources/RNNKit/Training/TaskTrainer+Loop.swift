@@ -27,30 +27,39 @@ extension TaskTrainer {
         } else {
             try run.writeMetricLines(history.map(\.jsonLine))     // drop lines written after the checkpoint
         }
-        let maxSteps = configuration.maxSteps ?? Int.max, perEpoch = task.batchesPerEpoch
-        while !isComplete {
-            if progress.batch < perEpoch && progress.step < maxSteps {
-                if shouldStop() { return try interrupted() }
-                events(.step(try trainStep()))
-                let every = configuration.evalEvery
-                if every > 0 && progress.step % every == 0 && progress.batch < perEpoch {
-                    guard try validate(epochEnd: false, shouldStop: shouldStop, events: events) else { return try interrupted() }
-                }
-            } else {
+        let perEpoch = task.batchesPerEpoch
+        while !isTrainingComplete {
+            if isValidationDue {
                 guard try validate(epochEnd: progress.batch >= perEpoch, shouldStop: shouldStop, events: events) else {
                     return try interrupted()
                 }
+            } else {
+                if shouldStop() { return try interrupted() }
+                events(.step(try trainStep()))
             }
         }
-        if task.hasTestSplit, let last = history.last {
+        if task.hasTestSplit && progress.testedStep != progress.step, let last = history.last {
             guard let evaluation = try testBest(shouldStop: shouldStop) else { return .interrupted }
             var record = last
             record.test = (evaluation.loss, evaluation.metrics.map { .init($0.name, $0.value) })
             record.elapsedSeconds = elapsedSeconds
             try run.appendMetricLine(record.jsonLine)
             events(.test(evaluation))
+            progress.testedStep = progress.step
+            try saveLatest()
         }
         return .completed
+    }
+
+    /// Whether a validation is due before the next step: at an epoch's end, at the step limit,
+    /// or every `evalEvery` steps — unless it already ran at this step. A validation that
+    /// Ctrl-C interrupted is due again when the run resumes, so metrics, best checkpoint and
+    /// generators follow the uninterrupted run.
+    var isValidationDue: Bool {
+        guard progress.lastValidationStep != progress.step else { return false }
+        let every = configuration.evalEvery
+        return progress.batch >= task.batchesPerEpoch || progress.step >= (configuration.maxSteps ?? Int.max)
+            || (every > 0 && progress.step > 0 && progress.step % every == 0)
     }
 
     private func interrupted() throws -> TrainingOutcome {

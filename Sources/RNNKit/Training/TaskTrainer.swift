@@ -110,8 +110,14 @@ public final class TaskTrainer {
         return min(configuration.maxSteps ?? Int.max, overflow ? Int.max : all)
     }
 
-    /// Whether every epoch or step has run and been validated, or early stopping ended the run.
+    /// Whether every epoch or step has run and been validated (or early stopping ended the
+    /// run), and the test split, if any, has been evaluated.
     public var isComplete: Bool {
+        isTrainingComplete && (!task.hasTestSplit || progress.testedStep == progress.step)
+    }
+
+    /// Whether every epoch or step has run and been validated, or early stopping ended the run.
+    var isTrainingComplete: Bool {
         progress.stoppedEarly || progress.epoch > configuration.epochs
             || (progress.step >= (configuration.maxSteps ?? Int.max) && progress.lastValidationStep == progress.step)
     }
