@@ -29,7 +29,9 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let run = RunDirectory(bookkeeping.out ?? Self.defaultOut)
+        let lock = bookkeeping.resume && RunDirectory.isFolder(run.path) ? try run.lock() : nil   // before reading the checkpoint
         let trainer = try bookkeeping.resume ? resumedTrainer(run) : newTrainer(run)
+        if let lock { trainer.loop.runLock = lock }
         let display = ProgressDisplay(logEvery: bookkeeping.logEvery,
                                       sampleLength: bookkeeping.sampleLength ?? (trainer.data.vocabulary.level == .char ? 200 : 40))
         display.say(summary(trainer))
@@ -63,6 +65,7 @@ struct TrainCommand: ParsableCommand {
         let loaded = try LanguageModelData.load(sources)
         let trainer = try Trainer(model: model.configuration, data: loaded, configuration: training, run: run)
         if let path = model.initWeights { try trainer.loadInitialWeights(from: absolutePath(path)) }
+        try trainer.loop.lockRun()
         if run.hasCheckpoint { run.removeRunFiles() }           // only the default scratch folder gets here
         return trainer
     }

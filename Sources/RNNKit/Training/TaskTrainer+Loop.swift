@@ -5,7 +5,8 @@ extension TaskTrainer {
     /// Trains until every epoch (or `maxSteps`) has run, or early stopping ends the run,
     /// writing the run folder as it goes.
     ///
-    /// A new run first writes a checkpoint of the initial model. After each validation it
+    /// It first locks the run folder (`lockRun`: one trainer per folder) and removes what dead
+    /// runs left there. A new run then writes a checkpoint of the initial model. After each validation it
     /// appends to `metrics.jsonl`, writes `best.safetensors` if the score improved, writes
     /// `latest.safetensors` and redraws `loss.svg`. At the end the best checkpoint is evaluated
     /// on the test split, if any, and a last line with `test_loss` and `test_<metric>` is added.
@@ -18,7 +19,8 @@ extension TaskTrainer {
     @discardableResult
     public func train(shouldStop: () -> Bool = { false },
                       events: (TaskTrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
-        try run.create()
+        try lockRun()
+        defer { runLock = nil }
         elapsedAtSessionStart = progress.elapsedSeconds
         sessionStart = clock.now
         if lastCheckpointStep < 0 {
@@ -60,6 +62,14 @@ extension TaskTrainer {
         let every = configuration.evalEvery
         return progress.batch >= task.batchesPerEpoch || progress.step >= (configuration.maxSteps ?? Int.max)
             || (every > 0 && progress.step > 0 && progress.step % every == 0)
+    }
+
+    /// Locks the run folder for this trainer (creating it) unless `runLock` is already held,
+    /// then removes the temporary files that dead runs left there.
+    /// - Throws: `RNNKitError` if another trainer holds the folder (naming its process id).
+    public func lockRun() throws {
+        if runLock == nil { runLock = try run.lock() }
+        run.removeLeftoverTemporaryFiles()
     }
 
     private func interrupted() throws -> TrainingOutcome {

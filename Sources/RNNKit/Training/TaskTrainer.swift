@@ -26,6 +26,10 @@ public final class TaskTrainer {
     public internal(set) var history: [TaskMetricsRecord] = []
     /// The caption of `loss.svg`.
     public var title: String
+    /// The lock of the run folder while this trainer writes it (`RunDirectory.lock()`); `train`
+    /// takes it when nil and releases it when done. Set it to a lock taken before the trainer
+    /// was built (e.g. before reading the checkpoint) to keep the folder locked throughout.
+    public var runLock: RunLock?
 
     let optimizer: any Optimizer<Float>
     /// The step of the last checkpoint written (−1 before any).

@@ -40,10 +40,12 @@ struct TagTrainCommand: ParsableCommand {
         if bookkeeping.resume {
             try runner.checkResumeOptions()
             if tagColumn != nil { throw RNNKitError("--tag-column cannot change when resuming") }
+            let lock = try runner.lockForResume()
             let checkpoint = try TaskCheckpoint.read(runner.run, kind: TaggingTask.kind)
             task = try TaggingTask.resuming(checkpoint)
             trainer = try TaskTrainer(resuming: checkpoint, task: task, epochs: optimization.epochs,
                                       maxSteps: optimization.maxSteps, evalEvery: bookkeeping.evalEvery)
+            trainer.runLock = lock
         } else {
             try runner.checkNewRun()
             let settings = data.settings(batch: optimization.batch, evalBatch: optimization.evalBatch)

@@ -29,8 +29,15 @@ struct TaskTrainingRun {
         }
     }
 
+    /// Locks an existing run folder before its checkpoint is read for --resume (one trainer
+    /// per folder); nil when there is no folder (reading the checkpoint then says so).
+    func lockForResume() throws -> RunLock? {
+        RunDirectory.isFolder(run.path) ? try run.lock() : nil
+    }
+
     /// Trains with `trainer`, printing `summary` first; exits 130 after Ctrl-C.
     func train(_ trainer: TaskTrainer, summary: String) throws {
+        try trainer.lockRun()
         if !bookkeeping.resume && run.hasCheckpoint { run.removeRunFiles() }   // only the default folder gets here
         let display = ProgressDisplay(logEvery: bookkeeping.logEvery, sampleLength: 0)
         display.say(summary)
