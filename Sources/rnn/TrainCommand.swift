@@ -32,8 +32,12 @@ struct TrainCommand: ParsableCommand {
         let lock = bookkeeping.resume && RunDirectory.isFolder(run.path) ? try run.lock() : nil   // before reading the checkpoint
         let trainer = try bookkeeping.resume ? resumedTrainer(run) : newTrainer(run)
         if let lock { trainer.loop.runLock = lock }
-        let display = ProgressDisplay(logEvery: bookkeeping.logEvery,
-                                      sampleLength: bookkeeping.sampleLength ?? (trainer.data.vocabulary.level == .char ? 200 : 40))
+        var shown = trainer.loop.display                          // a resumed run prints as it did, unless told otherwise
+        if let n = bookkeeping.sampleLength { shown.sampleLength = n }
+        if let n = bookkeeping.logEvery { shown.logEvery = n }
+        trainer.loop.display = shown
+        let display = ProgressDisplay(logEvery: shown.logEvery,
+                                      sampleLength: shown.sampleLength ?? (trainer.data.vocabulary.level == .char ? 200 : 40))
         display.say(summary(trainer))
         Interrupt.install()
         let outcome = try trainer.train(shouldStop: { Interrupt.requested }) { display.handle($0, trainer: trainer) }

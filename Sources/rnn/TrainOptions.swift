@@ -154,14 +154,18 @@ struct BookkeepingOptions: ParsableArguments {
     var resume = false
     @Option(parsing: .unconditional, help: "Also validate every this many steps; 0 validates only at epoch ends. (default: 0)")
     var evalEvery: Int?
-    @Option(parsing: .unconditional, help: "Tokens sampled and printed at each validation; 0 prints none. (default: 200 characters or 40 words)")
+    @Option(parsing: .unconditional, help: "Tokens sampled and printed at each validation; 0 prints none; kept on resume. (default: 200 characters or 40 words)")
     var sampleLength: Int?
-    @Option(parsing: .unconditional, help: "Without a terminal, print a log line every this many steps. (default: about every 10 seconds)")
+    @Option(parsing: .unconditional, help: "Without a terminal, print a log line every this many steps; kept on resume. (default: about every 10 seconds)")
     var logEvery: Int?
 
     func validate() throws {
         if let e = evalEvery, e < 0 { throw ValidationError("--eval-every must be ≥ 0, got \(e)") }
-        if let s = sampleLength, s < 0 { throw ValidationError("--sample-length must be ≥ 0, got \(s)") }
-        if let l = logEvery, l <= 0 { throw ValidationError("--log-every must be positive, got \(l)") }
+        if let s = sampleLength, !(0...TrainingDisplay.maxSampleLength).contains(s) {
+            throw ValidationError("--sample-length must be in 0...\(TrainingDisplay.maxSampleLength), got \(s)")
+        }
+        if let l = logEvery, !(1...TrainingLoopConfiguration.maxCount).contains(l) {
+            throw ValidationError("--log-every must be in 1...\(TrainingLoopConfiguration.maxCount), got \(l)")
+        }
     }
 }

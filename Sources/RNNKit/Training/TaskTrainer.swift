@@ -26,6 +26,8 @@ public final class TaskTrainer {
     public internal(set) var history: [TaskMetricsRecord] = []
     /// The caption of `loss.svg`.
     public var title: String
+    /// What the front end prints, saved with the run (restored on resume).
+    public var display = TrainingDisplay()
     /// The lock of the run folder while this trainer writes it (`RunDirectory.lock()`); `train`
     /// takes it when nil and releases it when done. Set it to a lock taken before the trainer
     /// was built (e.g. before reading the checkpoint) to keep the folder locked throughout.
@@ -76,6 +78,7 @@ public final class TaskTrainer {
         optimizer = try configuration.optimizer.make(learningRate: checkpoint.progress.learningRate)
         try checkpoint.restoreState(optimizer: optimizer, task: task)
         progress = checkpoint.progress
+        display = checkpoint.display
         guard progress.generators.count == task.module.randomGeneratorCount else {
             throw RNNKitError("'\(checkpoint.path)': \(progress.generators.count) random generators for a model with \(task.module.randomGeneratorCount)")
         }

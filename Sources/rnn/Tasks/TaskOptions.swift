@@ -142,11 +142,13 @@ struct TaskBookkeepingOptions: ParsableArguments {
     var resume = false
     @Option(parsing: .unconditional, help: "Also validate every this many steps; 0 validates only at epoch ends. (default: 0)")
     var evalEvery: Int?
-    @Option(parsing: .unconditional, help: "Without a terminal, print a log line every this many steps. (default: about every 10 seconds)")
+    @Option(parsing: .unconditional, help: "Without a terminal, print a log line every this many steps; kept on resume. (default: about every 10 seconds)")
     var logEvery: Int?
 
     func validate() throws {
         if let e = evalEvery, e < 0 { throw ValidationError("--eval-every must be ≥ 0, got \(e)") }
-        if let l = logEvery, l <= 0 { throw ValidationError("--log-every must be positive, got \(l)") }
+        if let l = logEvery, !(1...TrainingLoopConfiguration.maxCount).contains(l) {
+            throw ValidationError("--log-every must be in 1...\(TrainingLoopConfiguration.maxCount), got \(l)")
+        }
     }
 }

@@ -39,7 +39,8 @@ struct TaskTrainingRun {
     func train(_ trainer: TaskTrainer, summary: String) throws {
         try trainer.lockRun()
         if !bookkeeping.resume && run.hasCheckpoint { run.removeRunFiles() }   // only the default folder gets here
-        let display = ProgressDisplay(logEvery: bookkeeping.logEvery, sampleLength: 0)
+        if let n = bookkeeping.logEvery { trainer.display.logEvery = n }     // else the run's own (saved with it)
+        let display = ProgressDisplay(logEvery: trainer.display.logEvery, sampleLength: 0)
         display.say(summary)
         Interrupt.install()
         let outcome = try trainer.train(shouldStop: { Interrupt.requested }) { display.handle($0) }
