@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "train: forward + backward + clip + Adam; infer: forward only.")
     var mode: Mode = .train
 
-    @Option(help: "Threads for the matrix products, the time loops and the optimizer (default: all cores).")
+    @Option(parsing: .unconditional, help: "Threads for the matrix products, the time loops and the optimizer (default: all cores).")
     var threads: Int?
 
     @Flag(help: "Print only the JSON lines.")

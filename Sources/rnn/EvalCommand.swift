@@ -12,14 +12,15 @@ struct EvalCommand: ParsableCommand {
     var model: String
     @Option(help: ArgumentHelp("The text to evaluate (UTF-8).", valueName: "file"))
     var text: String
-    @Option(help: "Columns the text is cut into. (default: the run's --eval-batch)")
+    @Option(parsing: .unconditional, help: "Columns the text is cut into. (default: the run's --eval-batch)")
     var batch: Int?
-    @Option(help: "Steps per chunk. (default: the run's --bptt)")
+    @Option(parsing: .unconditional, help: "Steps per chunk. (default: the run's --bptt)")
     var bptt: Int?
 
     func validate() throws {
-        if let batch, batch <= 0 { throw ValidationError("--batch must be positive, got \(batch)") }
-        if let bptt, bptt <= 0 { throw ValidationError("--bptt must be positive, got \(bptt)") }
+        let most = TrainingConfiguration.maxBatchDimension
+        if let batch, !(1...most).contains(batch) { throw ValidationError("--batch must be in 1...\(most), got \(batch)") }
+        if let bptt, !(1...most).contains(bptt) { throw ValidationError("--bptt must be in 1...\(most), got \(bptt)") }
     }
 
     func run() throws {
@@ -38,7 +39,10 @@ struct EvalCommand: ParsableCommand {
         if unknown > 0 { warn("\(unknown) word(s) are not in the vocabulary; read as \(Vocabulary.unknown)") }
         let B = batch ?? saved.training?.resolvedEvalBatch ?? 1
         let stream = try BatchedTokens(ids, batch: B, what: "'\(text)'")
-        let result = saved.model.meanLoss(on: stream, bptt: bptt ?? saved.training?.bptt ?? 64)!
+        let chunk = bptt ?? saved.training?.bptt ?? 64
+        try MemoryBudget.check(saved.model.configuration.workingBytes(steps: min(chunk, stream.positions), batch: B),
+                               for: "evaluating in chunks of \(chunk) steps of \(B) columns")
+        let result = saved.model.meanLoss(on: stream, bptt: chunk)!
         let unit = vocabulary.level == .char ? "char" : "word"
         print("loss \(fixed(result.loss, 4)) nats/\(unit)  perplexity \(fixed(Double.exp(result.loss), 2))"
               + "  bits/\(unit) \(fixed(result.loss / Double.log(2), 4))  (\(thousands(Double(result.tokens))) \(unit)s scored, batch \(B))")

@@ -91,6 +91,7 @@ func fixed(_ x: Double, _ digits: Int) -> String {
     guard x.isFinite else { return "\(x)" }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
+    guard abs(x) * scale < 1e18 else { return "\(x)" }                     // beyond Int: as Swift prints it
     let n = Int((abs(x) * scale).rounded())
     let whole = n / Int(scale), fraction = String(n % Int(scale))
     let sign = x < 0 && n != 0 ? "-" : ""
@@ -99,18 +100,20 @@ func fixed(_ x: Double, _ digits: Int) -> String {
 
 /// A count with thousands separators: 12,345.
 func thousands(_ x: Double) -> String {
-    guard x.isFinite else { return "?" }
+    guard x.isFinite, abs(x) < 1e18 else { return x.isFinite ? "\(x)" : "?" }
     var digits = String(Int(x.rounded())), out = ""
+    let sign = digits.hasPrefix("-") ? "-" : ""
+    digits.removeFirst(sign.count)
     while digits.count > 3 {
         out = "," + digits.suffix(3) + out
         digits.removeLast(3)
     }
-    return digits + out
+    return sign + digits + out
 }
 
 /// Seconds as m:ss or h:mm:ss.
 func duration(_ seconds: Double) -> String {
-    guard seconds.isFinite else { return "?" }
+    guard seconds.isFinite, abs(seconds) < 1e15 else { return "?" }
     let s = Int(seconds.rounded())
     let two = { (n: Int) in n < 10 ? "0\(n)" : "\(n)" }
     return s >= 3600 ? "\(s / 3600):\(two(s / 60 % 60)):\(two(s % 60))" : "\(s / 60):\(two(s % 60))"

@@ -1,6 +1,12 @@
 import ArgumentParser
 import RNNKit
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `rnn sample`: generates text from a trained model.
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,17 +18,20 @@ struct SampleCommand: ParsableCommand {
     var model: String
     @Option(help: "Text the sample starts with.")
     var prompt = ""
-    @Option(help: "Tokens to generate (characters or words).")
+    @Option(parsing: .unconditional, help: "Tokens to generate (characters or words); printed as they are drawn.")
     var length = 500
-    @Option(help: "Sampling temperature: below 1 is more conservative, above 1 more varied; 0 always picks the most likely token.")
+    @Option(parsing: .unconditional, help: "Sampling temperature: below 1 is more conservative, above 1 more varied; 0 always picks the most likely token.")
     var temperature = 1.0
-    @Option(help: "Sample only among the K most likely tokens; 0 uses all.")
+    @Option(parsing: .unconditional, help: "Sample only among the K most likely tokens; 0 uses all.")
     var topK = 0
-    @Option(help: "Seed of the random draws.")
+    @Option(parsing: .unconditional, help: "Seed of the random draws.")
     var seed: UInt64 = 1
 
+    /// The most tokens one sample may have (2^40: days of output, yet a bound).
+    static let maxLength = 1 << 40
+
     func validate() throws {
-        guard length >= 0 else { throw ValidationError("--length must be ≥ 0, got \(length)") }
+        guard (0...Self.maxLength).contains(length) else { throw ValidationError("--length must be in 0...\(Self.maxLength), got \(length)") }
         guard temperature >= 0 && temperature.isFinite else { throw ValidationError("--temperature must be ≥ 0, got \(temperature)") }
         guard topK >= 0 else { throw ValidationError("--top-k must be ≥ 0, got \(topK)") }
     }
@@ -39,12 +48,53 @@ struct SampleCommand: ParsableCommand {
         guard !start.isEmpty else {
             throw RNNKitError("the model's vocabulary has no line end to start from; give a --prompt")
         }
+        try MemoryBudget.check(saved.model.configuration.workingBytes(steps: start.count, batch: 1), for: "reading the prompt")
         var generator = SeededGenerator(seed: seed)
-        let generated = saved.model.sample(prompt: start, count: length, temperature: temperature, topK: topK, using: &generator)
-        var text = prompt
-        if vocabulary.level == .word && !prompt.isEmpty && !generated.isEmpty { text += " " }
-        text += vocabulary.decode(generated)
-        print(text)
+        var output = StreamingText(vocabulary: vocabulary, separate: vocabulary.level == .word && !prompt.isEmpty)
+        output.write(prompt)
+        saved.model.sample(prompt: start, count: length, temperature: temperature, topK: topK, using: &generator) { token in
+            output.append(token)
+            return true
+        }
+        output.write("\n")
+    }
+}
+
+/// Generated tokens written to standard output as they come, decoded exactly as
+/// `Vocabulary.decode` decodes them all at once (at word level: a space between words, a line
+/// end for `<eos>`).
+struct StreamingText {
+    let vocabulary: Vocabulary
+    /// Whether a space goes before the first token (after a word-level prompt).
+    var separate: Bool
+    private var lineStart = true, first = true
+
+    init(vocabulary: Vocabulary, separate: Bool) {
+        self.vocabulary = vocabulary
+        self.separate = separate
+    }
+
+    /// Writes `text` and flushes it.
+    func write(_ text: String) {
+        print(text, terminator: "")
+        fflush(nil)
+    }
+
+    /// Writes one generated token.
+    mutating func append(_ id: Int) {
+        var piece = first && separate ? " " : ""
+        first = false
+        let symbol = vocabulary.symbols[id]
+        if vocabulary.level == .char {
+            piece += symbol
+        } else if symbol == Vocabulary.endOfLine {
+            piece += "\n"
+            lineStart = true
+        } else {
+            piece += (lineStart ? "" : " ") + symbol
+            lineStart = false
+        }
+        write(piece)
     }
 }
 

@@ -35,6 +35,8 @@ struct ScoreCommand: ParsableCommand {
             let (ids, unknown) = try encode(tokens, vocabulary, what: "\"\(text)\"")
             if unknown > 0 { warn("\(unknown) word(s) of \"\(text)\" are not in the vocabulary; scored as \(Vocabulary.unknown)") }
             let inputs = [lineEnd] + ids.dropLast()
+            try MemoryBudget.check(saved.model.configuration.workingBytes(steps: inputs.count, batch: 1),
+                                   for: "scoring a text of \(inputs.count) tokens")
             let logP = saved.model.logProbabilities(inputs: inputs, targets: ids).logProbabilities
             let total = logP.reduce(0, +)
             print("\(fixed(total, 4))\t\(fixed(total / Double(ids.count), 4))\t\(ids.count)\t\(text)")

@@ -29,9 +29,15 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let run = RunDirectory(bookkeeping.out ?? Self.defaultOut)
+        let lock = bookkeeping.resume && RunDirectory.isFolder(run.path) ? try run.lock() : nil   // before reading the checkpoint
         let trainer = try bookkeeping.resume ? resumedTrainer(run) : newTrainer(run)
-        let display = ProgressDisplay(logEvery: bookkeeping.logEvery,
-                                      sampleLength: bookkeeping.sampleLength ?? (trainer.data.vocabulary.level == .char ? 200 : 40))
+        if let lock { trainer.loop.runLock = lock }
+        var shown = trainer.loop.display                          // a resumed run prints as it did, unless told otherwise
+        if let n = bookkeeping.sampleLength { shown.sampleLength = n }
+        if let n = bookkeeping.logEvery { shown.logEvery = n }
+        trainer.loop.display = shown
+        let display = ProgressDisplay(logEvery: shown.logEvery,
+                                      sampleLength: shown.sampleLength ?? (trainer.data.vocabulary.level == .char ? 200 : 40))
         display.say(summary(trainer))
         Interrupt.install()
         let outcome = try trainer.train(shouldStop: { Interrupt.requested }) { display.handle($0, trainer: trainer) }
@@ -63,6 +69,7 @@ struct TrainCommand: ParsableCommand {
         let loaded = try LanguageModelData.load(sources)
         let trainer = try Trainer(model: model.configuration, data: loaded, configuration: training, run: run)
         if let path = model.initWeights { try trainer.loadInitialWeights(from: absolutePath(path)) }
+        try trainer.loop.lockRun()
         if run.hasCheckpoint { run.removeRunFiles() }           // only the default scratch folder gets here
         return trainer
     }

@@ -34,7 +34,7 @@ struct DataOptions: ParsableArguments {
     var valid: String?
     @Option(help: ArgumentHelp("Test text, scored once at the end with the best model.", valueName: "file"))
     var test: String?
-    @Option(help: "Share of the training text held out for validation when --valid is not given. (default: 0.1)")
+    @Option(parsing: .unconditional, help: "Share of the training text held out for validation when --valid is not given. (default: 0.1)")
     var validFraction: Double?
     @Option(help: "Tokens: characters, or whitespace-separated words with <eos> per line. (default: char)")
     var level: LevelOption?
@@ -54,13 +54,13 @@ struct DataOptions: ParsableArguments {
 struct ModelOptions: ParsableArguments {
     @Option(help: "Recurrent cell. (default: lstm)")
     var cell: CellOption?
-    @Option(help: "Stacked recurrent layers. (default: 1)")
+    @Option(parsing: .unconditional, help: "Stacked recurrent layers. (default: 1)")
     var layers: Int?
-    @Option(help: "Hidden units per layer. (default: 128)")
+    @Option(parsing: .unconditional, help: "Hidden units per layer. (default: 128)")
     var hidden: Int?
-    @Option(help: "Embedding width. (default: 32, or --hidden with --tie)")
+    @Option(parsing: .unconditional, help: "Embedding width. (default: 32, or --hidden with --tie)")
     var embed: Int?
-    @Option(help: "Dropout on the embedding output, between layers and on the last layer's output. (default: 0)")
+    @Option(parsing: .unconditional, help: "Dropout on the embedding output, between layers and on the last layer's output. (default: 0)")
     var dropout: Double?
     @Flag(help: "Share the embedding and decoder weights (needs --embed equal to --hidden).")
     var tie = false
@@ -87,29 +87,29 @@ struct ModelOptions: ParsableArguments {
 
 /// Batching, the TBPTT schedule and the optimizer.
 struct OptimizationOptions: ParsableArguments {
-    @Option(help: "Columns the training stream is cut into. (default: 32)")
+    @Option(parsing: .unconditional, help: "Columns the training stream is cut into. (default: 32)")
     var batch: Int?
-    @Option(help: ArgumentHelp("Steps each update backpropagates through (k2). (default: 64)", valueName: "k2"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Steps each update backpropagates through (k2). (default: 64)", valueName: "k2"))
     var bptt: Int?
-    @Option(help: ArgumentHelp("Steps between updates (k1 ≤ k2): TBPTT(k1, k2). (default: --bptt)", valueName: "k1"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Steps between updates (k1 ≤ k2): TBPTT(k1, k2). (default: --bptt)", valueName: "k1"))
     var updateEvery: Int?
-    @Option(help: "Batch of the validation and test streams. (default: --batch)")
+    @Option(parsing: .unconditional, help: "Batch of the validation and test streams. (default: --batch)")
     var evalBatch: Int?
     @Option(help: "Optimizer. (default: adam)")
     var optimizer: OptimizerOption?
-    @Option(help: "Learning rate. (default: 0.002; sgd 20, adagrad 0.01)")
+    @Option(parsing: .unconditional, help: "Learning rate. (default: 0.002; sgd 20, adagrad 0.01)")
     var lr: Double?
-    @Option(help: "Largest global gradient norm; 0 disables clipping. (default: 5)")
+    @Option(parsing: .unconditional, help: "Largest global gradient norm; 0 disables clipping. (default: 5)")
     var clip: Double?
-    @Option(help: "Divide the learning rate by this when an epoch's validation loss does not improve; 0 never. (default: 0)")
+    @Option(parsing: .unconditional, help: "Divide the learning rate by this when an epoch's validation loss does not improve; 0 never. (default: 0)")
     var anneal: Double?
-    @Option(help: "Draw embedding and decoder weights from U(-R, R), decoder bias 0; 0 keeps PyTorch's initialisation. (default: 0)")
+    @Option(parsing: .unconditional, help: "Draw embedding and decoder weights from U(-R, R), decoder bias 0; 0 keeps PyTorch's initialisation. (default: 0)")
     var initRange: Double?
-    @Option(help: "Passes over the training text. (default: 10)")
+    @Option(parsing: .unconditional, help: "Passes over the training text. (default: 10)")
     var epochs: Int?
-    @Option(help: "Stop after this many optimizer steps in total.")
+    @Option(parsing: .unconditional, help: "Stop after this many optimizer steps in total.")
     var maxSteps: Int?
-    @Option(help: "Seed: weights start as after torch.manual_seed(seed); also seeds dropout and samples. (default: 1)")
+    @Option(parsing: .unconditional, help: "Seed: weights start as after torch.manual_seed(seed); also seeds dropout and samples. (default: 1)")
     var seed: UInt64?
 
     var configuration: TrainingConfiguration {
@@ -152,16 +152,20 @@ struct BookkeepingOptions: ParsableArguments {
     var out: String?
     @Flag(help: "Continue the run in --out from its latest checkpoint (--epochs and --max-steps may be raised).")
     var resume = false
-    @Option(help: "Also validate every this many steps; 0 validates only at epoch ends. (default: 0)")
+    @Option(parsing: .unconditional, help: "Also validate every this many steps; 0 validates only at epoch ends. (default: 0)")
     var evalEvery: Int?
-    @Option(help: "Tokens sampled and printed at each validation; 0 prints none. (default: 200 characters or 40 words)")
+    @Option(parsing: .unconditional, help: "Tokens sampled and printed at each validation; 0 prints none; kept on resume. (default: 200 characters or 40 words)")
     var sampleLength: Int?
-    @Option(help: "Without a terminal, print a log line every this many steps. (default: about every 10 seconds)")
+    @Option(parsing: .unconditional, help: "Without a terminal, print a log line every this many steps; kept on resume. (default: about every 10 seconds)")
     var logEvery: Int?
 
     func validate() throws {
         if let e = evalEvery, e < 0 { throw ValidationError("--eval-every must be ≥ 0, got \(e)") }
-        if let s = sampleLength, s < 0 { throw ValidationError("--sample-length must be ≥ 0, got \(s)") }
-        if let l = logEvery, l <= 0 { throw ValidationError("--log-every must be positive, got \(l)") }
+        if let s = sampleLength, !(0...TrainingDisplay.maxSampleLength).contains(s) {
+            throw ValidationError("--sample-length must be in 0...\(TrainingDisplay.maxSampleLength), got \(s)")
+        }
+        if let l = logEvery, !(1...TrainingLoopConfiguration.maxCount).contains(l) {
+            throw ValidationError("--log-every must be in 1...\(TrainingLoopConfiguration.maxCount), got \(l)")
+        }
     }
 }

@@ -111,10 +111,11 @@ import Testing
         #expect(sample.status == 0, "\(sample.stderr)")
     }
 
-    /// Every file of a folder with its contents.
+    /// Every file of a folder with its contents (but the lock file, which names the process
+    /// that last locked the folder).
     static func snapshot(_ folder: String) throws -> [String: Data] {
         var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name != ".lock" {
             files[name] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
         }
         return files

@@ -22,7 +22,7 @@ public struct BatchedTokens: Sendable, Equatable {
         guard B > 0 else { throw RNNKitError("the batch size must be positive, got \(B)") }
         let n = ids.count / B
         guard n >= 2 else {
-            throw RNNKitError("\(what) has \(ids.count) tokens, too short for one batch of \(B) columns (at least \(2 * B) needed)")
+            throw RNNKitError("\(what) has \(ids.count) tokens, too short for one batch of \(B) columns (at least \(CheckedCount.product(2, B).map(String.init) ?? "2^64") needed)")
         }
         var data = [Int](repeating: 0, count: n * B)
         for b in 0..<B {

@@ -16,6 +16,22 @@ extension LanguageModel {
     /// - Returns: the `count` generated token ids (the prompt not included).
     public func sample(prompt: [Int], count: Int, temperature: Double = 1, topK: Int = 0,
                        using generator: inout SeededGenerator) -> [Int] {
+        var output: [Int] = []
+        output.reserveCapacity(Swift.min(count, 1 << 20))
+        sample(prompt: prompt, count: count, temperature: temperature, topK: topK, using: &generator) { token in
+            output.append(token)
+            return true
+        }
+        return output
+    }
+
+    /// Continues `prompt` by up to `count` tokens as `sample(prompt:count:…)` does, handing each
+    /// token to `emit` as soon as it is drawn (nothing is accumulated: any `count` runs in
+    /// constant memory), until `emit` returns false.
+    /// - Returns: the number of tokens generated.
+    @discardableResult
+    public func sample(prompt: [Int], count: Int, temperature: Double = 1, topK: Int = 0,
+                       using generator: inout SeededGenerator, emit: (Int) -> Bool) -> Int {
         precondition(!prompt.isEmpty, "LanguageModel.sample: the prompt needs at least one token")
         precondition(temperature >= 0 && topK >= 0, "LanguageModel.sample: temperature and topK must be ≥ 0")
         let V = configuration.vocabularySize
@@ -23,15 +39,16 @@ extension LanguageModel {
             forwardLogits(inputs: prompt, steps: prompt.count, batch: 1, initialState: nil)
         }
         var row = Array(UnsafeBufferPointer(start: logits.pointer + (prompt.count - 1) * V, count: V))   // (V)
-        var output: [Int] = []
-        output.reserveCapacity(count)
-        for _ in 0..<count {
+        var generated = 0
+        while generated < count {
             let next = Self.draw(from: row, temperature: temperature, topK: topK, using: &generator)
-            output.append(next)
+            generated += 1
+            guard emit(next) else { break }
+            if generated == count { break }
             state = inEvaluationMode { forwardLogits(inputs: [next], steps: 1, batch: 1, initialState: state) }
             row = Array(UnsafeBufferPointer(start: logits.pointer, count: V))
         }
-        return output
+        return generated
     }
 
     /// Draws one index from softmax(logits / temperature) restricted to the `topK` largest

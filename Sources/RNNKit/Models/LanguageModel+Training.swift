@@ -11,6 +11,7 @@ extension LanguageModel {
         let c = configuration
         var g = SeededGenerator(seed: seed)
         let arena = ParameterArena<Scalar>()
+        arena.reserveCapacity(ModelMemory.arenaCapacity(parameters: c.parameterCount!, layers: c.numLayers, directions: 1))
         let embedding = Embedding<Scalar>(numEmbeddings: c.vocabularySize, embeddingDim: c.embeddingSize,
                                           arena: arena, prefix: "embedding.", generator: &g)
         let rnn = RecurrentStack<Scalar>(cell: c.cell, inputSize: c.embeddingSize, hiddenSize: c.hiddenSize,

@@ -38,15 +38,21 @@ public final class LanguageModel<Scalar: RNNScalar> {
             self.tiedWeights = tiedWeights
         }
 
-        /// Throws if the configuration cannot be built.
+        /// Throws if the configuration cannot be built: a size that is not positive, more than
+        /// 64 layers or 2^30 parameters, dropout outside [0, 1), tied weights of different
+        /// widths, or parameters and gradients that would not fit in the memory available.
         public func validate() throws {
             guard vocabularySize > 0, embeddingSize > 0, hiddenSize > 0, numLayers > 0 else {
                 throw RNNKitError("vocabulary, embedding, hidden and layer sizes must be positive")
+            }
+            guard numLayers <= ModelMemory.maxLayers else {
+                throw RNNKitError("the layer count must be at most \(ModelMemory.maxLayers), got \(numLayers)")
             }
             guard dropout >= 0 && dropout < 1 else { throw RNNKitError("dropout must be in [0, 1), got \(dropout)") }
             if tiedWeights && embeddingSize != hiddenSize {
                 throw RNNKitError("tied weights need embedding size == hidden size (got \(embeddingSize) and \(hiddenSize))")
             }
+            try ModelMemory.checkParameters(parameterCount)
         }
     }
 

@@ -51,6 +51,7 @@ public final class SequenceClassifier<Scalar: RNNScalar>: Module {
         self.configuration = c
         var g = SeededGenerator(seed: seed)
         arena = ParameterArena()
+        arena.reserveCapacity(ModelMemory.arenaCapacity(parameters: c.parameterCount!, layers: c.numLayers, directions: c.directions))
         encoder = TokenSequenceEncoder(c, arena: arena, generator: &g)
         classifier = Linear(inFeatures: encoder.outputSize, outFeatures: c.outputs, arena: arena, prefix: "classifier.", generator: &g)
         dropout = Dropout(p: c.dropout, seed: g.next())

@@ -23,7 +23,7 @@ public struct SequenceModelConfiguration: Equatable, Sendable {
     public var dropout: Double
 
     /// The largest number of parameters a model may have (4 GiB of `Float`s).
-    public static let maxParameters = 1 << 30
+    public static let maxParameters = ModelMemory.maxParameters
 
     /// Creates a configuration.
     public init(cell: CellKind = .lstm, vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, numLayers: Int = 1,
@@ -44,35 +44,26 @@ public struct SequenceModelConfiguration: Equatable, Sendable {
 
     /// The number of parameters, or nil if it overflows.
     public var parameterCount: Int? {
-        let G = cell.gateCount, H = hiddenSize, D = directions
-        var total = 0
-        func add(_ terms: Int...) -> Bool {
-            var product = 1, overflow = false
-            for t in terms { (product, overflow) = product.multipliedReportingOverflow(by: t); if overflow { return false } }
-            (total, overflow) = total.addingReportingOverflow(product)
-            return !overflow
-        }
-        for k in 0..<min(numLayers, 1 << 20) {
-            let I = k == 0 ? embeddingSize : D * H
-            guard add(D, G, H, I), add(D, G, H, H), add(D, 2, G, H) else { return nil }
-        }
-        guard add(vocabularySize, embeddingSize), add(outputs, D, H), add(outputs) else { return nil }
-        return total
+        let stack = ModelMemory.stackParameters(cell: cell, input: embeddingSize, hidden: hiddenSize,
+                                                layers: numLayers, directions: directions)
+        return CheckedCount.sum(CheckedCount.product(vocabularySize, embeddingSize), stack,
+                                CheckedCount.product(outputs, directions, hiddenSize), outputs)
     }
 
     /// Throws `RNNKitError` if the model cannot be built: a size that is not positive, more
-    /// than 64 layers or `maxParameters` parameters, dropout outside [0, 1).
+    /// than 64 layers or `maxParameters` parameters, dropout outside [0, 1), or parameters and
+    /// gradients that would not fit in the memory available (`MemoryBudget`).
     public func validate() throws {
         let sizes = [("vocabulary size", vocabularySize), ("embedding size", embeddingSize),
                      ("hidden size", hiddenSize), ("layer count", numLayers), ("output count", outputs)]
         for (name, value) in sizes where value < 1 {
             throw RNNKitError("the \(name) must be positive, got \(value)")
         }
-        guard numLayers <= 64 else { throw RNNKitError("the layer count must be at most 64, got \(numLayers)") }
-        guard dropout >= 0 && dropout < 1 else { throw RNNKitError("dropout must be in [0, 1), got \(dropout)") }
-        guard let n = parameterCount, n <= Self.maxParameters else {
-            throw RNNKitError("the model would have \(parameterCount.map(String.init) ?? "more than 2^63") parameters; at most \(Self.maxParameters) (4 GiB) are allowed")
+        guard numLayers <= ModelMemory.maxLayers else {
+            throw RNNKitError("the layer count must be at most \(ModelMemory.maxLayers), got \(numLayers)")
         }
+        guard dropout >= 0 && dropout < 1 else { throw RNNKitError("dropout must be in [0, 1), got \(dropout)") }
+        try ModelMemory.checkParameters(parameterCount)
     }
 
     /// The configuration as JSON; `outputsKey` is `classes` (classifier) or `tags` (tagger).

@@ -38,6 +38,7 @@ public final class SequenceTagger<Scalar: RNNScalar>: Module {
         self.configuration = c
         var g = SeededGenerator(seed: seed)
         arena = ParameterArena()
+        arena.reserveCapacity(ModelMemory.arenaCapacity(parameters: c.parameterCount!, layers: c.numLayers, directions: c.directions))
         encoder = TokenSequenceEncoder(c, arena: arena, generator: &g)
         tagger = Linear(inFeatures: encoder.outputSize, outFeatures: c.outputs, arena: arena, prefix: "tagger.", generator: &g)
         dropout = Dropout(p: c.dropout, seed: g.next())

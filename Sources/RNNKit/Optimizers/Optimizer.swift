@@ -124,6 +124,9 @@ struct OptimizerSlots<Scalar: RNNScalar> {
         guard state.stepCount >= 0 else {
             throw RNNKitError("optimizer state has a negative step count \(state.stepCount)")
         }
+        guard state.stepCount < Int.max / 2 else {
+            throw RNNKitError("optimizer state has an impossible step count \(state.stepCount)")
+        }
         if state.buffers.isEmpty {
             guard names.isEmpty || state.stepCount == 0 else {
                 throw RNNKitError("optimizer state after \(state.stepCount) steps has none of the buffers \(names)")

@@ -127,6 +127,10 @@ public final class ParameterArena<Scalar: RNNScalar> {
         Tensor(shape: e.shape, scalars: Array(UnsafeBufferPointer(start: base + e.offset, count: e.count)))
     }
 
+    /// Grows the buffers once to hold `count` scalars (a model's parameter count plus
+    /// alignment gaps), so that registering its tensors does not double them step by step.
+    func reserveCapacity(_ count: Int) { reserve(count) }
+
     private func reserve(_ needed: Int) {
         guard needed > capacity else { return }
         var newCapacity = capacity

@@ -66,6 +66,18 @@ public final class ClassificationTask: TrainingTask {
     public var batchesPerEpoch: Int { batches.count }
     /// Whether a test file was given.
     public var hasTestSplit: Bool { test != nil }
+
+    /// The model's buffers for the longest training batch or evaluation batch, whichever is
+    /// larger.
+    public var workingMemory: Int? {
+        let c = model.configuration
+        func bytes(_ lengths: [Int], _ batch: Int) -> Int? {
+            c.workingBytes(steps: lengths.max() ?? 0, batch: min(batch, lengths.count))
+        }
+        let all = [bytes(train.map(\.ids.count), settings.batchSize), bytes(valid.map(\.ids.count), settings.evalBatchSize),
+                   bytes((test ?? []).map(\.ids.count), settings.evalBatchSize)]
+        return all.reduce(0) { a, b in a.flatMap { a in b.map { max(a, $0) } } }
+    }
     /// The number of training, validation and test examples.
     public var exampleCounts: (train: Int, valid: Int, test: Int?) { (train.count, valid.count, test?.count) }
 

@@ -89,7 +89,11 @@ public enum ImportedTaskModel {
     /// (trailing empty lines dropped).
     /// - Throws: `RNNKitError` if the file cannot be read or is not such an array.
     public static func readSymbols(_ path: String) throws -> [String] {
-        let text = try TextFile.read(path)
+        try parseSymbols(TextFile.read(path), path: path)
+    }
+
+    /// The symbols in the text of a file read from `path` (see `readSymbols`).
+    static func parseSymbols(_ text: String, path: String) throws -> [String] {
         if text.hasPrefix("[") {
             do {
                 return try JSONFields.strings(try JSONValue.parse(Array(text.utf8)), "'\(path)'")

@@ -55,6 +55,16 @@ public final class LanguageModelTask: TrainingTask {
     /// Whether a test text was given.
     public var hasTestSplit: Bool { testStream != nil }
 
+    /// The model's buffers for the longest training window (k2 steps of B columns) or
+    /// evaluation chunk (bptt steps of the evaluation batch), whichever is larger.
+    public var workingMemory: Int? {
+        let c = model.configuration
+        let train = c.workingBytes(steps: min(settings.bptt, trainStream.positions), batch: trainStream.batch)
+        let eval = [validStream, testStream].compactMap { $0 }
+            .map { c.workingBytes(steps: min(settings.bptt, $0.positions), batch: $0.batch) }
+        return ([train] + eval).reduce(0) { a, b in a.flatMap { a in b.map { max(a, $0) } } }
+    }
+
     /// Forward, loss and backward of TBPTT window `index` of the epoch, from the carried state
     /// (zeros at the epoch's first window); carries the state entering the next window on.
     /// A non-finite loss leaves the carried state as it was.

@@ -33,6 +33,7 @@ public struct TrainedClassifier {
         for (n, text) in texts.enumerated() {
             let tokens = TaskTokenizer.tokens(of: text, unit: settings.unit, lowercase: settings.lowercase)
             guard !tokens.isEmpty else { throw RNNKitError("text \(n + 1) has no tokens") }
+            try model.configuration.checkMemory(lengths: [tokens.count], batch: 1, for: "classifying text \(n + 1)")
             let logits = model.forward(tokens: vocabulary.encode(tokens), lengths: [tokens.count]).scalars.map(Double.init)
             let top = logits.indices.max { logits[$0] < logits[$1] }!
             let total = logits.reduce(0) { $0 + Double.exp($1 - logits[top]) }
@@ -45,6 +46,8 @@ public struct TrainedClassifier {
     /// - Throws: `RNNKitError` naming the file and line of a label the model never saw.
     public func evaluate(_ examples: [LabeledExample], file: String) throws -> TaskEvaluation {
         let ids = try ClassificationData.labelIDs(examples, labels, file: file, firstLine: 1)
+        try model.configuration.checkMemory(lengths: examples.map(\.tokens.count), batch: settings.evalBatchSize,
+                                            for: "evaluating these examples")
         let encoded = zip(examples, ids).map { (ids: vocabulary.encode($0.tokens), label: $1) }
         model.setTraining(false)
         return try ClassificationTask.evaluate(model, encoded, classes: labels.count, batchSize: settings.evalBatchSize,

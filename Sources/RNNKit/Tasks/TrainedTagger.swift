@@ -30,7 +30,9 @@ public struct TrainedTagger {
     }
 
     /// The tags of each sentence (words as read; lowercased here when the model was trained so).
-    public func predict(_ sentences: [[String]]) -> [[String]] {
+    /// - Throws: `RNNKitError` if the batches would not fit in the memory available.
+    public func predict(_ sentences: [[String]]) throws -> [[String]] {
+        try model.configuration.checkMemory(lengths: sentences.map(\.count), batch: settings.evalBatchSize, for: "tagging these sentences")
         let encoded = sentences.map { words in
             EncodedSentence(ids: vocabulary.encode(settings.lowercase ? words.map { $0.lowercased() } : words),
                             tags: [Int](repeating: ignoredTarget, count: words.count), gold: [])
@@ -47,6 +49,8 @@ public struct TrainedTagger {
                 throw RNNKitError("'\(file)' sentence \(s + 1), word \(w + 1) ('\(sentence.words[w])'): the tag '\(sentence.tags[w])' was never seen in training (tags: \(tags.symbols.joined(separator: " ")))")
             }
         }
+        try model.configuration.checkMemory(lengths: sentences.map(\.words.count), batch: settings.evalBatchSize,
+                                            for: "evaluating these sentences")
         let encoded = sentences.map { EncodedSentence(ids: vocabulary.encode($0.words), tags: tags.encode($0.tags), gold: $0.tags) }
         return try TaggingTask.evaluate(model, encoded, tags: tags, batchSize: settings.evalBatchSize, shouldStop: { false })!
     }

@@ -51,6 +51,10 @@ public protocol TrainingTask: AnyObject {
     /// Restores what `progressMetadata` returned, on resume, from all the checkpoint's metadata.
     /// - Throws: `RNNKitError` if an entry is missing or invalid.
     func restoreProgressMetadata(_ metadata: [String: String]) throws
+    /// An upper estimate of the bytes of activations and working buffers for the largest
+    /// training or evaluation batch (nil: too many to count). The trainer adds the optimizer
+    /// state and refuses to start when that exceeds the memory available. Default: 0.
+    var workingMemory: Int? { get }
 }
 
 extension TrainingTask {
@@ -72,6 +76,9 @@ extension TrainingTask {
 
     /// Nothing to restore by default.
     public func restoreProgressMetadata(_ metadata: [String: String]) throws {}
+
+    /// Not estimated by default.
+    public var workingMemory: Int? { 0 }
 }
 
 /// The data splits a task evaluates.

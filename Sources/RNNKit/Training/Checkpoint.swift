@@ -10,10 +10,11 @@
 //   vocabulary   JSON: level, symbols (sorted by code point)
 //   training     JSON: {"config": the training settings, "data", "fingerprint"}
 //   crc32        CRC-32 of the data section (every byte after the header), 8 hex digits
+//   header_crc32 CRC-32 of the length and header (Checkpoint+Checksum.swift; newer files)
 //
 // State files (format "rnnkit.training-state/1") hold the optimizer buffers as flat tensors
 // `optimizer.<PyTorch state name>` ((arena.count), the arena's layout) and the task's carried
-// state; their metadata: format, optimizer, step_count, crc32.
+// state; their metadata: format, optimizer, step_count, crc32, header_crc32.
 
 /// The identifier of RNNKit's earlier language-model checkpoint format (still read).
 public let checkpointFormat = "rnnkit.language-model/1"
@@ -56,29 +57,17 @@ public struct SavedModel {
 
 /// Writing and reading checkpoint files.
 enum Checkpoint {
-    /// Adds a `crc32` of the data section to `writer`'s metadata and writes it atomically.
-    static func writeWithChecksum(_ writer: inout SafetensorsWriter, to path: String) throws {
-        writer.metadata["crc32"] = "00000000"          // same header length as the final one
-        let bytes = writer.serialized()
-        writer.metadata["crc32"] = dataChecksum(bytes).hex
-        try writer.write(to: path)
-    }
-
-    /// The CRC-32 of everything after the header of a serialized safetensors file.
-    static func dataChecksum(_ bytes: [UInt8]) -> CRC32 {
-        var crc = CRC32()
-        guard bytes.count >= 8 else { return crc }
-        let n = bytes.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        guard n >= 0, 8 + n <= bytes.count else { return crc }
-        bytes.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0[(8 + n)...])) }
-        return crc
-    }
-
-    /// Reads a checkpoint file, validating its header strictly and its data against `crc32`.
+    /// Reads a checkpoint file: its header against `header_crc32` (before parsing it), then the
+    /// header strictly, then its data against `crc32` (see Checkpoint+Checksum.swift).
     /// - Parameter formats: the formats accepted (the language model's and the state file's
     ///   by default); a file of another RNNKit format is refused naming its model kind.
     static func readVerified(_ path: String, formats: Set<String> = [checkpointFormat, stateFormat]) throws -> SafetensorsFile {
-        let bytes = try FileIO.readAll(path)
+        try verified(try FileIO.readAll(path), path: path, formats: formats)
+    }
+
+    /// `readVerified` on the bytes of a file read from `path`.
+    static func verified(_ bytes: [UInt8], path: String, formats: Set<String> = [checkpointFormat, stateFormat]) throws -> SafetensorsFile {
+        let hasHeaderChecksum = try verifyHeaderChecksum(bytes, path: path)
         let file: SafetensorsFile
         do {
             file = try SafetensorsFile(bytes: bytes)
@@ -96,6 +85,7 @@ enum Checkpoint {
             default: throw RNNKitError("'\(path)' has format '\(format)', expected \(formats.sorted().map { "'\($0)'" }.joined(separator: " or "))")
             }
         }
+        if !hasHeaderChecksum { try checkOldFileKeys(file.metadata, path: path) }
         guard let expected = file.metadata["crc32"] else { throw RNNKitError("'\(path)' has no checksum (crc32)") }
         let actual = dataChecksum(bytes).hex
         guard actual == expected else {
@@ -116,6 +106,12 @@ enum Checkpoint {
             throw RNNKitError("'\(path)' is not a model checkpoint")
         }
         let (configuration, vocabulary) = try architecture(file.metadata, path: path)
+        // The file must hold exactly the model's parameters before the model is built: a
+        // corrupted header cannot make it allocate more than the file holds.
+        let stored = file.tensors.reduce(0) { $0 + $1.count }
+        guard configuration.parameterCount == stored else {
+            throw RNNKitError("'\(path)': the model configuration needs \(configuration.parameterCount.map(String.init) ?? "too many") parameters, the file holds \(stored)")
+        }
         do {
             let model = try LanguageModel<Float>(configuration)
             try model.arena.load(from: file, strict: true)

@@ -7,8 +7,9 @@
 //   model_version   the kind's layout version, "1"
 //   model, …        what the task writes (`TrainingTask.checkpointMetadata`): configuration,
 //                   vocabularies, data sources and fingerprint
-//   training        JSON: {"loop": the loop settings}
+//   training        JSON: {"loop": the loop settings, "display": what the front end prints}
 //   crc32           CRC-32 of the data section
+//   header_crc32    CRC-32 of the length and header (Checkpoint+Checksum.swift)
 //   valid_score, epoch, step        (best)
 //   progress, state_file, state_crc32   (latest)
 //   …               (latest) what the task saves as `TrainingTask.progressMetadata`
@@ -81,6 +82,8 @@ public struct TaskCheckpoint {
     public let model: SavedTaskModel
     /// The loop settings the run was started (or last resumed) with.
     public let loop: TrainingLoopConfiguration
+    /// What the front end printed (absent in older runs: its defaults).
+    public let display: TrainingDisplay
     /// Where the run was.
     public let progress: TaskProgress
     let state: SafetensorsFile
@@ -109,7 +112,9 @@ public struct TaskCheckpoint {
         }
         return try model.naming {
             let training = try JSONFields(try model.json("training"), "training")
+            let display = training.has("display") ? try TrainingDisplay(json: try training.required("display")) : TrainingDisplay()
             return TaskCheckpoint(run: run, model: model, loop: try TrainingLoopConfiguration(json: try training.required("loop")),
+                                  display: display,
                                   progress: try TaskProgress(json: try model.json("progress")), state: state)
         }
     }
@@ -132,7 +137,8 @@ public struct TaskCheckpoint {
         guard state.metadata["optimizer"] == loop.optimizer.rawValue else {
             throw RNNKitError("'\(statePath)' holds \(state.metadata["optimizer"] ?? "no") optimizer state, the run uses \(loop.optimizer.rawValue)")
         }
-        guard let steps = state.metadata["step_count"].flatMap({ Int($0) }), steps >= 0 else {
+        guard let steps = state.metadata["step_count"].flatMap({ Int($0) }),
+              (0...TrainingLoopConfiguration.maxCount).contains(steps) else {
             throw RNNKitError("'\(statePath)' has no valid optimizer step count")
         }
         var buffers: [String: [Float]] = [:], carried: [String: Tensor<Float>] = [:]

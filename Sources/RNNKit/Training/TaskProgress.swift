@@ -33,6 +33,14 @@ public struct TaskProgress: Equatable, Sendable {
     public var lastValidationStep = -1
     /// The model's random generators (`Module.randomGenerators`).
     public var generators: [SeededGenerator] = []
+    /// The step at which the best checkpoint was evaluated on the test split (−1: not yet).
+    public var testedStep = -1
+
+    /// The largest item or token count accepted from a checkpoint (2^62; counts saturate
+    /// there rather than overflow).
+    public static let maxTokenCount = 1 << 62
+    /// The largest number of seconds accepted from a checkpoint (about 31,700 years).
+    public static let maxSeconds = 1e12
 
     /// The progress of a new run.
     public init(learningRate: Double) {
@@ -50,7 +58,7 @@ public struct TaskProgress: Equatable, Sendable {
             ("tokens_since_validation", .integer(tokensSinceValidation)),
             ("seconds_since_validation", .double(secondsSinceValidation)),
             ("elapsed_s", .double(elapsedSeconds)), ("last_validation_step", .integer(lastValidationStep)),
-            ("generators", .array(generators.map(JSONValue.generator))),
+            ("generators", .array(generators.map(JSONValue.generator))), ("tested_step", .integer(testedStep)),
         ])
     }
 
@@ -72,11 +80,14 @@ public struct TaskProgress: Equatable, Sendable {
         elapsedSeconds = try f.double("elapsed_s")
         lastValidationStep = try f.int("last_validation_step")
         generators = try f.generators("generators")
-        let limit = TrainingLoopConfiguration.maxCount
+        testedStep = f.has("tested_step") ? try f.int("tested_step") : step   // older runs: tested at their end
+        let limit = TrainingLoopConfiguration.maxCount, tokens = Self.maxTokenCount
         guard (1...limit + 1).contains(epoch), (0...limit).contains(batch), (0...limit).contains(step),
-              (0...limit).contains(epochsWithoutImprovement), epochCount >= 0, tokensSinceValidation >= 0,
-              (-1...limit).contains(lastValidationStep), learningRate > 0, learningRate.isFinite else {
-            throw RNNKitError("progress holds impossible values (epoch \(epoch), batch \(batch), step \(step), lr \(learningRate))")
+              (0...limit).contains(epochsWithoutImprovement), (0...tokens).contains(epochCount),
+              (0...tokens).contains(tokensSinceValidation), (-1...step).contains(lastValidationStep), (-1...step).contains(testedStep),
+              learningRate > 0, learningRate.isFinite, (0...Self.maxSeconds).contains(elapsedSeconds),
+              (0...Self.maxSeconds).contains(secondsSinceValidation), !epochLossSum.isNaN else {
+            throw RNNKitError("progress holds impossible values (epoch \(epoch), batch \(batch), step \(step), lr \(learningRate), counts \(epochCount) and \(tokensSinceValidation), seconds \(elapsedSeconds))")
         }
     }
 }

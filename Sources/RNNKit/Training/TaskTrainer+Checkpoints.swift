@@ -10,7 +10,7 @@ extension TaskTrainer {
         all["format"] = Checkpoint.modelFormat
         all["model_kind"] = task.modelKind
         all["model_version"] = String(task.modelVersion)
-        all["training"] = JSONValue.object([("loop", configuration.json)]).serialized
+        all["training"] = JSONValue.object([("loop", configuration.json), ("display", display.json)]).serialized
         return all
     }
 

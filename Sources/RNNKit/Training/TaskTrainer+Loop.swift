@@ -5,7 +5,8 @@ extension TaskTrainer {
     /// Trains until every epoch (or `maxSteps`) has run, or early stopping ends the run,
     /// writing the run folder as it goes.
     ///
-    /// A new run first writes a checkpoint of the initial model. After each validation it
+    /// It first locks the run folder (`lockRun`: one trainer per folder) and removes what dead
+    /// runs left there. A new run then writes a checkpoint of the initial model. After each validation it
     /// appends to `metrics.jsonl`, writes `best.safetensors` if the score improved, writes
     /// `latest.safetensors` and redraws `loss.svg`. At the end the best checkpoint is evaluated
     /// on the test split, if any, and a last line with `test_loss` and `test_<metric>` is added.
@@ -18,7 +19,8 @@ extension TaskTrainer {
     @discardableResult
     public func train(shouldStop: () -> Bool = { false },
                       events: (TaskTrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
-        try run.create()
+        try lockRun()
+        defer { runLock = nil }
         elapsedAtSessionStart = progress.elapsedSeconds
         sessionStart = clock.now
         if lastCheckpointStep < 0 {
@@ -27,30 +29,47 @@ extension TaskTrainer {
         } else {
             try run.writeMetricLines(history.map(\.jsonLine))     // drop lines written after the checkpoint
         }
-        let maxSteps = configuration.maxSteps ?? Int.max, perEpoch = task.batchesPerEpoch
-        while !isComplete {
-            if progress.batch < perEpoch && progress.step < maxSteps {
-                if shouldStop() { return try interrupted() }
-                events(.step(try trainStep()))
-                let every = configuration.evalEvery
-                if every > 0 && progress.step % every == 0 && progress.batch < perEpoch {
-                    guard try validate(epochEnd: false, shouldStop: shouldStop, events: events) else { return try interrupted() }
-                }
-            } else {
+        let perEpoch = task.batchesPerEpoch
+        while !isTrainingComplete {
+            if isValidationDue {
                 guard try validate(epochEnd: progress.batch >= perEpoch, shouldStop: shouldStop, events: events) else {
                     return try interrupted()
                 }
+            } else {
+                if shouldStop() { return try interrupted() }
+                events(.step(try trainStep()))
             }
         }
-        if task.hasTestSplit, let last = history.last {
+        if task.hasTestSplit && progress.testedStep != progress.step, let last = history.last {
             guard let evaluation = try testBest(shouldStop: shouldStop) else { return .interrupted }
             var record = last
             record.test = (evaluation.loss, evaluation.metrics.map { .init($0.name, $0.value) })
             record.elapsedSeconds = elapsedSeconds
             try run.appendMetricLine(record.jsonLine)
             events(.test(evaluation))
+            progress.testedStep = progress.step
+            try saveLatest()
         }
         return .completed
+    }
+
+    /// Whether a validation is due before the next step: at an epoch's end, at the step limit,
+    /// or every `evalEvery` steps — unless it already ran at this step. A validation that
+    /// Ctrl-C interrupted is due again when the run resumes, so metrics, best checkpoint and
+    /// generators follow the uninterrupted run.
+    var isValidationDue: Bool {
+        guard progress.lastValidationStep != progress.step else { return false }
+        let every = configuration.evalEvery
+        return progress.batch >= task.batchesPerEpoch || progress.step >= (configuration.maxSteps ?? Int.max)
+            || (every > 0 && progress.step > 0 && progress.step % every == 0)
+    }
+
+    /// Locks the run folder for this trainer (creating it) unless `runLock` is already held,
+    /// then removes the temporary files that dead runs left there.
+    /// - Throws: `RNNKitError` if another trainer holds the folder (naming its process id).
+    public func lockRun() throws {
+        if runLock == nil { runLock = try run.lock() }
+        run.removeLeftoverTemporaryFiles()
     }
 
     private func interrupted() throws -> TrainingOutcome {
@@ -73,10 +92,10 @@ extension TaskTrainer {
         progress.batch += 1
         progress.step += 1
         progress.epochLossSum += result.loss * Double(result.count)
-        progress.epochCount += result.count
+        progress.epochCount = min(progress.epochCount.addingSaturating(result.count), TaskProgress.maxTokenCount)
         let seconds = TaskTrainer.seconds(clock.now - start)
-        progress.tokensSinceValidation += result.tokens
-        progress.secondsSinceValidation += seconds
+        progress.tokensSinceValidation = min(progress.tokensSinceValidation.addingSaturating(result.tokens), TaskProgress.maxTokenCount)
+        progress.secondsSinceValidation = min(progress.secondsSinceValidation + seconds, TaskProgress.maxSeconds)
         secondsPerStep = secondsPerStep.map { 0.9 * $0 + 0.1 * seconds } ?? seconds
         let perStep = secondsPerStep!
         return TrainingStepReport(

@@ -26,6 +26,12 @@ public final class TaskTrainer {
     public internal(set) var history: [TaskMetricsRecord] = []
     /// The caption of `loss.svg`.
     public var title: String
+    /// What the front end prints, saved with the run (restored on resume).
+    public var display = TrainingDisplay()
+    /// The lock of the run folder while this trainer writes it (`RunDirectory.lock()`); `train`
+    /// takes it when nil and releases it when done. Set it to a lock taken before the trainer
+    /// was built (e.g. before reading the checkpoint) to keep the folder locked throughout.
+    public var runLock: RunLock?
 
     let optimizer: any Optimizer<Float>
     /// The step of the last checkpoint written (−1 before any).
@@ -42,6 +48,7 @@ public final class TaskTrainer {
     public init(task: any TrainingTask, configuration: TrainingLoopConfiguration, run: RunDirectory) throws {
         try configuration.validate()
         guard task.batchesPerEpoch > 0 else { throw RNNKitError("the training data holds no batch") }
+        try Self.checkMemory(task, configuration.optimizer)
         self.task = task
         self.configuration = configuration
         self.run = run
@@ -66,10 +73,12 @@ public final class TaskTrainer {
         if let evalEvery { configuration.evalEvery = evalEvery }
         try configuration.validate()
         try checkpoint.checkCompatible(with: task)
+        try Self.checkMemory(task, configuration.optimizer)
         try checkpoint.model.loadWeights(into: task.arena)
         optimizer = try configuration.optimizer.make(learningRate: checkpoint.progress.learningRate)
         try checkpoint.restoreState(optimizer: optimizer, task: task)
         progress = checkpoint.progress
+        display = checkpoint.display
         guard progress.generators.count == task.module.randomGeneratorCount else {
             throw RNNKitError("'\(checkpoint.path)': \(progress.generators.count) random generators for a model with \(task.module.randomGeneratorCount)")
         }
@@ -89,20 +98,39 @@ public final class TaskTrainer {
         }
     }
 
+    /// Throws unless the optimizer state and the task's working buffers fit in the memory
+    /// available (the model's parameters are allocated already).
+    static func checkMemory(_ task: any TrainingTask, _ optimizer: OptimizerKind) throws {
+        let state = ModelMemory.bytes(floats: CheckedCount.product(task.arena.count, optimizer.stateBufferCount))
+        let need = CheckedCount.sum(state, task.workingMemory)
+        do {
+            try MemoryBudget.check(need, for: "training this model")
+        } catch let error as RNNKitError {
+            let parts = "optimizer state \(state.map(MemoryBudget.describe) ?? "?"), activations and buffers \(task.workingMemory.map(MemoryBudget.describe) ?? "more than 8 EiB")"
+            throw RNNKitError(error.message + " (\(parts))")
+        }
+    }
+
     /// The number of steps the run will take (at most; early stopping may end it sooner).
     public var totalSteps: Int {
         let (all, overflow) = configuration.epochs.multipliedReportingOverflow(by: task.batchesPerEpoch)
         return min(configuration.maxSteps ?? Int.max, overflow ? Int.max : all)
     }
 
-    /// Whether every epoch or step has run and been validated, or early stopping ended the run.
+    /// Whether every epoch or step has run and been validated (or early stopping ended the
+    /// run), and the test split, if any, has been evaluated.
     public var isComplete: Bool {
+        isTrainingComplete && (!task.hasTestSplit || progress.testedStep == progress.step)
+    }
+
+    /// Whether every epoch or step has run and been validated, or early stopping ended the run.
+    var isTrainingComplete: Bool {
         progress.stoppedEarly || progress.epoch > configuration.epochs
             || (progress.step >= (configuration.maxSteps ?? Int.max) && progress.lastValidationStep == progress.step)
     }
 
     /// Seconds of all sessions so far.
-    var elapsedSeconds: Double { elapsedAtSessionStart + Self.seconds(clock.now - sessionStart) }
+    var elapsedSeconds: Double { min(elapsedAtSessionStart + Self.seconds(clock.now - sessionStart), TaskProgress.maxSeconds) }
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18

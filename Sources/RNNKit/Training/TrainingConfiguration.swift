@@ -21,6 +21,16 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
         }
     }
 
+    /// The buffers of the optimizer's state, each the size of the parameters (PyTorch's
+    /// defaults: no momentum for SGD and RMSprop).
+    public var stateBufferCount: Int {
+        switch self {
+        case .sgd: 0
+        case .rmsprop, .adagrad: 1
+        case .adam, .adamw: 2
+        }
+    }
+
     /// A new optimizer of this kind with PyTorch's default settings and `learningRate`.
     /// - Throws: `RNNKitError` for an invalid learning rate.
     public func make(learningRate: Double) throws -> any Optimizer<Float> {
@@ -76,29 +86,28 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// The learning rate at the start.
     public var resolvedLearningRate: Double { learningRate ?? optimizer.defaultLearningRate }
 
+    /// The largest batch, evaluation batch, bptt or update interval accepted (2^20); what a
+    /// batch needs in memory is checked separately, when the model is known.
+    public static let maxBatchDimension = ModelMemory.maxBatchDimension
+
     /// Throws `RNNKitError` for a setting that cannot work (named as a setting; the
-    /// command-line layer names its options itself).
+    /// command-line layer names its options itself): sizes outside 1...2^20, counts outside
+    /// the loop's limits (`TrainingLoopConfiguration.maxCount`), impossible rates.
     public func validate() throws {
-        func positive(_ value: Int, _ setting: String) throws {
+        func size(_ value: Int, _ setting: String) throws {
             guard value > 0 else { throw RNNKitError("the \(setting) must be positive, got \(value)") }
+            guard value <= Self.maxBatchDimension else {
+                throw RNNKitError("the \(setting) must be at most \(Self.maxBatchDimension), got \(value)")
+            }
         }
-        try positive(batch, "batch size")
-        try positive(bptt, "backpropagation length k2 (bptt)")
-        try positive(k1, "update interval k1")
-        try positive(resolvedEvalBatch, "evaluation batch size")
-        try positive(epochs, "number of epochs")
-        if let maxSteps { try positive(maxSteps, "step limit") }
+        try size(batch, "batch size")
+        try size(bptt, "backpropagation length k2 (bptt)")
+        try size(k1, "update interval k1")
+        try size(resolvedEvalBatch, "evaluation batch size")
         guard k1 <= bptt else {
             throw RNNKitError("the update interval k1 = \(k1) must not exceed the backpropagation length k2 = \(bptt) (gradients flow through the last k2 ≥ k1 steps)")
         }
-        guard evalEvery >= 0 else { throw RNNKitError("the validation interval must be ≥ 0, got \(evalEvery)") }
-        guard resolvedLearningRate > 0, resolvedLearningRate.isFinite else {
-            throw RNNKitError("the learning rate must be a positive number, got \(resolvedLearningRate)")
-        }
-        guard clip >= 0, clip.isFinite else { throw RNNKitError("the clipping norm must be ≥ 0 (0 = no clipping), got \(clip)") }
-        guard anneal == 0 || (anneal >= 1 && anneal.isFinite) else {
-            throw RNNKitError("the annealing factor must be ≥ 1 (0 = never), got \(anneal)")
-        }
+        try LanguageModelTask.loop(self).validate()       // epochs, step limit, interval, rates
         guard initRange >= 0, initRange.isFinite else { throw RNNKitError("the initialisation range must be ≥ 0, got \(initRange)") }
     }
 }

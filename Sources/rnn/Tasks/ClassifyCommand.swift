@@ -36,10 +36,12 @@ struct ClassifyTrainCommand: ParsableCommand {
         if bookkeeping.resume {
             try runner.checkResumeOptions()
             if pooling != nil { throw RNNKitError("--pooling cannot change when resuming") }
+            let lock = try runner.lockForResume()
             let checkpoint = try TaskCheckpoint.read(runner.run, kind: ClassificationTask.kind)
             task = try ClassificationTask.resuming(checkpoint)
             trainer = try TaskTrainer(resuming: checkpoint, task: task, epochs: optimization.epochs,
                                       maxSteps: optimization.maxSteps, evalEvery: bookkeeping.evalEvery)
+            trainer.runLock = lock
         } else {
             try runner.checkNewRun()
             let settings = data.settings(batch: optimization.batch, evalBatch: optimization.evalBatch)

@@ -75,10 +75,12 @@ struct ForecastTrainCommand: ParsableCommand {
         let trainer: TaskTrainer, task: ForecastTask
         if bookkeeping.resume {
             try runner.checkResumeOptions()
+            let lock = try runner.lockForResume()
             let checkpoint = try TaskCheckpoint.read(runner.run, kind: ForecastTask.kind)
             task = try ForecastTask.resuming(checkpoint)
             trainer = try TaskTrainer(resuming: checkpoint, task: task, epochs: optimization.epochs,
                                       maxSteps: optimization.maxSteps, evalEvery: bookkeeping.evalEvery)
+            trainer.runLock = lock
         } else {
             try runner.checkNewRun()
             var loop = optimization.loop(defaultEpochs: 100)

@@ -127,10 +127,12 @@ struct Seq2SeqTrainCommand: ParsableCommand {
         let trainer: TaskTrainer, task: Seq2SeqTask
         if bookkeeping.resume {
             try runner.checkResumeOptions()
+            let lock = try runner.lockForResume()
             let checkpoint = try TaskCheckpoint.read(runner.run, kind: Seq2SeqTask.kind)
             task = try Seq2SeqTask.resuming(checkpoint)
             trainer = try TaskTrainer(resuming: checkpoint, task: task, epochs: optimization.epochs,
                                       maxSteps: steps ?? optimization.maxSteps, evalEvery: bookkeeping.evalEvery)
+            trainer.runLock = lock
         } else {
             try runner.checkNewRun()
             let pairs = try Seq2SeqTask.loadPairs(source: source.map(absolutePath), target: target.map(absolutePath),

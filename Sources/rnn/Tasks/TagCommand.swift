@@ -23,7 +23,7 @@ struct TagTrainCommand: ParsableCommand {
             """)
 
     @OptionGroup(title: "Data") var data: TaskDataOptions
-    @Option(help: "The column holding the tag (1-based). (default: the last column)")
+    @Option(parsing: .unconditional, help: "The column holding the tag (1-based). (default: the last column)")
     var tagColumn: Int?
     @OptionGroup(title: "Model") var model: TaskModelOptions
     @OptionGroup(title: "Optimization") var optimization: TaskOptimizationOptions
@@ -40,10 +40,12 @@ struct TagTrainCommand: ParsableCommand {
         if bookkeeping.resume {
             try runner.checkResumeOptions()
             if tagColumn != nil { throw RNNKitError("--tag-column cannot change when resuming") }
+            let lock = try runner.lockForResume()
             let checkpoint = try TaskCheckpoint.read(runner.run, kind: TaggingTask.kind)
             task = try TaggingTask.resuming(checkpoint)
             trainer = try TaskTrainer(resuming: checkpoint, task: task, epochs: optimization.epochs,
                                       maxSteps: optimization.maxSteps, evalEvery: bookkeeping.evalEvery)
+            trainer.runLock = lock
         } else {
             try runner.checkNewRun()
             let settings = data.settings(batch: optimization.batch, evalBatch: optimization.evalBatch)
@@ -87,7 +89,7 @@ struct TagPredictCommand: ParsableCommand {
             text = lines.joined(separator: "\n")
         }
         let sentences = try ConllFile.parseWords(text: text, path: input ?? "(standard input)", lowercase: false)
-        for (words, tags) in zip(sentences, tagger.predict(sentences)) {
+        for (words, tags) in zip(sentences, try tagger.predict(sentences)) {
             for (word, tag) in zip(words, tags) { print("\(word)\t\(tag)") }
             print("")
         }
@@ -104,7 +106,7 @@ struct TagEvalCommand: ParsableCommand {
     var model: String
     @Option(help: ArgumentHelp("CoNLL file.", valueName: "file"))
     var data: String
-    @Option(help: "The column holding the tag (1-based). (default: the model's)")
+    @Option(parsing: .unconditional, help: "The column holding the tag (1-based). (default: the model's)")
     var tagColumn: Int?
 
     func run() throws {

@@ -18,13 +18,13 @@ struct TaskDataOptions: ParsableArguments {
     var valid: String?
     @Option(help: ArgumentHelp("Test file, evaluated once at the end with the best checkpoint.", valueName: "file"))
     var test: String?
-    @Option(help: "Share of the training examples (the last ones, in file order) held out for validation without --valid. (default: 0.1)")
+    @Option(parsing: .unconditional, help: "Share of the training examples (the last ones, in file order) held out for validation without --valid. (default: 0.1)")
     var validFraction: Double?
     @Option(help: "Tokens: whitespace-separated words or characters. (default: word)")
     var level: TaskLevelOption?
     @Flag(help: "Lowercase the text before cutting it into tokens.")
     var lowercase = false
-    @Option(help: "Read symbols seen fewer times in the training data as <unk>. (default: 1)")
+    @Option(parsing: .unconditional, help: "Read symbols seen fewer times in the training data as <unk>. (default: 1)")
     var minCount: Int?
 
     func settings(batch: Int?, evalBatch: Int?) -> TextTaskSettings {
@@ -52,15 +52,15 @@ struct TaskDataOptions: ParsableArguments {
 struct TaskModelOptions: ParsableArguments {
     @Option(help: "Recurrent cell. (default: lstm)")
     var cell: CellOption?
-    @Option(help: "Embedding width. (default: 128)")
+    @Option(parsing: .unconditional, help: "Embedding width. (default: 128)")
     var embed: Int?
-    @Option(help: "Hidden units per layer and direction. (default: 128)")
+    @Option(parsing: .unconditional, help: "Hidden units per layer and direction. (default: 128)")
     var hidden: Int?
-    @Option(help: "Stacked recurrent layers. (default: 1)")
+    @Option(parsing: .unconditional, help: "Stacked recurrent layers. (default: 1)")
     var layers: Int?
     @Flag(help: "Also read each sequence backwards (a bidirectional stack).")
     var bidirectional = false
-    @Option(help: "Dropout before the output layer and between stacked layers. (default: 0)")
+    @Option(parsing: .unconditional, help: "Dropout before the output layer and between stacked layers. (default: 0)")
     var dropout: Double?
 
     func configuration(pooling: SequencePooling) -> SequenceModelConfiguration {
@@ -83,25 +83,25 @@ struct TaskModelOptions: ParsableArguments {
 
 /// Batching, the optimizer and the length of the run.
 struct TaskOptimizationOptions: ParsableArguments {
-    @Option(help: "Sequences (or windows) per training batch. (default: 32; forecast 16, anomaly 128)")
+    @Option(parsing: .unconditional, help: "Sequences (or windows) per training batch. (default: 32; forecast 16, anomaly 128, seq2seq 64)")
     var batch: Int?
-    @Option(help: "Sequences per evaluation batch. (default: 256)")
+    @Option(parsing: .unconditional, help: "Sequences per evaluation batch. (default: 256)")
     var evalBatch: Int?
-    @Option(help: "Passes over the training data.")
+    @Option(parsing: .unconditional, help: "Passes over the training data.")
     var epochs: Int?
-    @Option(help: "Stop after this many optimizer steps in total.")
+    @Option(parsing: .unconditional, help: "Stop after this many optimizer steps in total.")
     var maxSteps: Int?
     @Option(help: "Optimizer. (default: adam)")
     var optimizer: OptimizerOption?
-    @Option(help: "Learning rate. (default: 0.001; sgd 20, adagrad 0.01)")
+    @Option(parsing: .unconditional, help: "Learning rate. (default: 0.001; sgd 20, adagrad 0.01)")
     var lr: Double?
-    @Option(help: "Largest global gradient norm; 0 disables clipping. (default: 5)")
+    @Option(parsing: .unconditional, help: "Largest global gradient norm; 0 disables clipping. (default: 5)")
     var clip: Double?
-    @Option(help: "Divide the learning rate by this when an epoch's validation score does not improve; 0 never. (default: 0)")
+    @Option(parsing: .unconditional, help: "Divide the learning rate by this when an epoch's validation score does not improve; 0 never. (default: 0)")
     var anneal: Double?
-    @Option(help: "Stop after this many epochs without a better validation score; 0 never. (default: 0)")
+    @Option(parsing: .unconditional, help: "Stop after this many epochs without a better validation score; 0 never. (default: 0)")
     var patience: Int?
-    @Option(help: "Seed of initialisation, batch order and dropout. (default: 1)")
+    @Option(parsing: .unconditional, help: "Seed of initialisation, batch order and dropout. (default: 1)")
     var seed: UInt64?
 
     func loop(defaultEpochs: Int) -> TrainingLoopConfiguration {
@@ -140,13 +140,15 @@ struct TaskBookkeepingOptions: ParsableArguments {
     var out: String?
     @Flag(help: "Continue the run in --out from its latest checkpoint (--epochs, --max-steps and --eval-every may change).")
     var resume = false
-    @Option(help: "Also validate every this many steps; 0 validates only at epoch ends. (default: 0)")
+    @Option(parsing: .unconditional, help: "Also validate every this many steps; 0 validates only at epoch ends. (default: 0)")
     var evalEvery: Int?
-    @Option(help: "Without a terminal, print a log line every this many steps. (default: about every 10 seconds)")
+    @Option(parsing: .unconditional, help: "Without a terminal, print a log line every this many steps; kept on resume. (default: about every 10 seconds)")
     var logEvery: Int?
 
     func validate() throws {
         if let e = evalEvery, e < 0 { throw ValidationError("--eval-every must be ≥ 0, got \(e)") }
-        if let l = logEvery, l <= 0 { throw ValidationError("--log-every must be positive, got \(l)") }
+        if let l = logEvery, !(1...TrainingLoopConfiguration.maxCount).contains(l) {
+            throw ValidationError("--log-every must be in 1...\(TrainingLoopConfiguration.maxCount), got \(l)")
+        }
     }
 }

@@ -43,11 +43,19 @@ struct TaskTrainingRun {
         }
     }
 
+    /// Locks an existing run folder before its checkpoint is read for --resume (one trainer
+    /// per folder); nil when there is no folder (reading the checkpoint then says so).
+    func lockForResume() throws -> RunLock? {
+        RunDirectory.isFolder(run.path) ? try run.lock() : nil
+    }
+
     /// Trains with `trainer`, printing `summary` first and `hint` (a command to try) at the
     /// end; exits 130 after Ctrl-C.
     func train(_ trainer: TaskTrainer, summary: String, hint: String? = nil) throws {
+        try trainer.lockRun()
         if !bookkeeping.resume && run.hasCheckpoint { run.removeRunFiles() }   // only the default folder gets here
-        let display = ProgressDisplay(logEvery: bookkeeping.logEvery, sampleLength: 0)
+        if let n = bookkeeping.logEvery { trainer.display.logEvery = n }     // else the run's own (saved with it)
+        let display = ProgressDisplay(logEvery: trainer.display.logEvery, sampleLength: 0)
         display.say(summary)
         Interrupt.install()
         var best: TaskMetricsRecord? = nil            // the validation the trainer last marked best

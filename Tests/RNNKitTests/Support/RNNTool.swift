@@ -19,10 +19,12 @@ enum RNNTool {
         var errorLines: [String] { stderr.split(separator: "\n").map(String.init) }
     }
 
-    /// Runs `rnn` with `arguments` to completion.
-    static func run(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+    /// Runs `rnn` with `arguments` (and `environment` added to this process's) to completion.
+    static func run(_ arguments: [String], environment: [String: String] = [:],
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
         let folder = TemporaryFolder("rnn-output")
-        let process = try start(arguments, stdout: folder.file("out"), stderr: folder.file("err"), sourceLocation: sourceLocation)
+        let process = try start(arguments, stdout: folder.file("out"), stderr: folder.file("err"), environment: environment,
+                                sourceLocation: sourceLocation)
         process.waitUntilExit()
         return Result(status: process.terminationStatus,
                       stdout: (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? "",
@@ -30,7 +32,7 @@ enum RNNTool {
     }
 
     /// Starts `rnn` with its output going to the files `stdout` and `stderr`.
-    static func start(_ arguments: [String], stdout: String, stderr: String,
+    static func start(_ arguments: [String], stdout: String, stderr: String, environment: [String: String] = [:],
                       sourceLocation: SourceLocation = #_sourceLocation) throws -> Process {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             Issue.record("the rnn executable is not at \(path); build it with 'swift build'", sourceLocation: sourceLocation)
@@ -41,6 +43,9 @@ enum RNNTool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.standardOutput = FileHandle(forWritingAtPath: stdout)
         process.standardError = FileHandle(forWritingAtPath: stderr)
         process.standardInput = FileHandle.nullDevice
