@@ -47,7 +47,7 @@ struct Seq2SeqTrainCommand: ParsableCommand {
     @Option(help: "Read symbols seen fewer times in the training data as <unk>. (default: 1)") var minCount: Int?
     @Option(help: "Recurrent cell. (default: lstm)") var cell: CellOption?
     @Option(help: "Embedding width. (default: 64)") var embed: Int?
-    @Option(help: "Hidden units per layer (and direction). (default: 256)") var hidden: Int?
+    @Option(help: "Hidden units per layer (and direction). (default: 256; 128 for the generated dates)") var hidden: Int?
     @Option(help: "Stacked layers of encoder and decoder. (default: 1)") var layers: Int?
     @Flag(help: "Also read the source backwards (a bridge maps the final states to the decoder's).") var bidirectional = false
     @Option(help: "Attention: none, bahdanau (previous state, context into the input) or luong (current state, input feeding). (default: luong)")
@@ -89,7 +89,7 @@ struct Seq2SeqTrainCommand: ParsableCommand {
 
     var model: Seq2SeqConfiguration {
         Seq2SeqConfiguration(cell: cell?.kind ?? .lstm, sourceVocabularySize: 1, targetVocabularySize: 1, embeddingSize: embed ?? 64,
-                             hiddenSize: hidden ?? 256, numLayers: layers ?? 1, bidirectional: bidirectional,
+                             hiddenSize: hidden ?? (source == nil ? 128 : 256), numLayers: layers ?? 1, bidirectional: bidirectional,
                              attention: attention ?? .luong, score: score ?? .general, attentionSize: attentionSize, dropout: dropout ?? 0)
     }
 
@@ -144,8 +144,8 @@ struct Seq2SeqTrainCommand: ParsableCommand {
                 loop.epochs = (steps + perEpoch - 1) / perEpoch
                 loop.maxSteps = steps
             }
-            if source == nil && optimization.epochs == nil && steps == nil { loop.maxSteps = 1200; loop.epochs = 4 }
-            loop.evalEvery = bookkeeping.evalEvery ?? (source == nil && steps == nil ? 300 : 0)
+            if source == nil && optimization.epochs == nil && steps == nil { loop.maxSteps = 800; loop.epochs = 3 }
+            loop.evalEvery = bookkeeping.evalEvery ?? (source == nil && steps == nil ? 200 : 0)
             task = try Seq2SeqTask(train: pairs.train, valid: pairs.valid, sources: pairs.sources, model: model, settings: settings,
                                    seed: loop.seed)
             trainer = try TaskTrainer(task: task, configuration: loop, run: runner.run)
