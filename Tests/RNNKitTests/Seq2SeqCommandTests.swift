@@ -16,7 +16,7 @@ import Testing
         let out = folder.file("run")
         let trained = try RNNTool.run(["seq2seq", "train", "--source", source, "--target", target, "--level", "char",
                                        "--attention", "bahdanau", "--score", "additive", "--scheduled-sampling", "inverse-sigmoid",
-                                       "--ss-k", "5", "--steps", "12", "--eval-every", "6", "--out", out] + Self.tiny)
+                                       "--ss-k", "5", "--ss-sample", "--steps", "12", "--eval-every", "6", "--out", out] + Self.tiny)
         #expect(trained.status == 0, "\(trained.stderr)")
         let metrics = RunDirectory(out).readTaskMetrics()
         #expect(metrics.count >= 2 && metrics[0].validMetrics.map(\.name) == ["exact_match", "token_accuracy", "teacher_forcing"])

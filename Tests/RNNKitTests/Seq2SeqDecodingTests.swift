@@ -54,3 +54,25 @@ import Testing
         #expect(Array(straight[0..<6]) == Array(swapped[6..<12]) && Array(straight[6..<12]) == Array(swapped[0..<6]))
     }
 }
+
+/// Scheduled sampling's `sample`: where the mask is false the fed token is drawn from the
+/// softmax — the same draws for the same generator, and (for an untrained, nearly uniform
+/// model) not the argmax path.
+@Test func sampledFeedbackIsDrawnFromTheGenerator() throws {
+    let config = Seq2SeqConfiguration(cell: .gru, sourceVocabularySize: 7, targetVocabularySize: 9, embeddingSize: 3,
+                                      hiddenSize: 4, attention: .bahdanau, score: .general)
+    let model = try Seq2Seq<Double>(config, seed: 5)
+    let source = Seq2SeqGradientTests.ids(7, steps: 5, lengths: [5, 3], seed: 4)
+    let targetIn = [Int](repeating: 2, count: 12), targetOut = [Int](repeating: 4, count: 12)
+    var teacher = [Bool](repeating: false, count: 12)
+    teacher[0] = true; teacher[1] = true
+    func loss(_ seed: UInt64?) -> Double {
+        var g: SeededGenerator? = seed.map { SeededGenerator(seed: $0) }
+        model.arena.zeroGradients()
+        return model.lossAndGradients(source: source, sourceLengths: [5, 3], targetIn: targetIn, targetOut: targetOut,
+                                      teacher: teacher, sampling: &g).loss
+    }
+    let argmax = loss(nil)
+    #expect(loss(7) == loss(7))
+    #expect([loss(1), loss(2), loss(3)].contains { $0 != argmax })
+}

@@ -61,6 +61,8 @@ struct Seq2SeqTrainCommand: ParsableCommand {
     @Option(help: "Linear schedule slope c. (default: 1e-4)") var ssC: Double?
     @Option(help: "Linear schedule floor. (default: 0)") var ssMin: Double?
     @Option(help: "Draw ε per token or per sequence. (default: token)") var ssGranularity: TeacherForcingGranularity?
+    @Flag(help: "Where the true token is not fed, feed a token drawn from the model's softmax instead of its argmax.")
+    var ssSample = false
     @Option(help: "Longest output of greedy validation. (default: 100)") var maxLength: Int?
     @Option(help: "Optimizer steps (each a batch of random pairs); overrides --epochs.") var steps: Int?
     @OptionGroup(title: "Optimization") var optimization: TaskOptimizationOptions
@@ -83,7 +85,7 @@ struct Seq2SeqTrainCommand: ParsableCommand {
         if let v = optimization.evalBatch { s.evalBatchSize = v }
         if let v = validFraction { s.validFraction = v }
         if let v = maxLength { s.maxLength = v }
-        s.sampling = ScheduledSampling(schedule: schedule, granularity: ssGranularity ?? .token)
+        s.sampling = ScheduledSampling(schedule: schedule, granularity: ssGranularity ?? .token, sample: ssSample)
         return s
     }
 
@@ -118,7 +120,7 @@ struct Seq2SeqTrainCommand: ParsableCommand {
         source != nil || validSource != nil || validFraction != nil || level != nil || minCount != nil || cell != nil || embed != nil
             || hidden != nil || layers != nil || bidirectional || attention != nil || score != nil || attentionSize != nil
             || dropout != nil || teacherForcing != nil || scheduledSampling != nil || ssK != nil || ssC != nil || ssMin != nil
-            || ssGranularity != nil || maxLength != nil
+            || ssGranularity != nil || ssSample || maxLength != nil
     }
 
     func run() throws {

@@ -11,9 +11,30 @@ extension Seq2Seq {
     ///   0 ignored), teacher (T, B) or nil (always the target).
     /// - Returns: the mean loss (NaN when every target is PAD) and the tokens counted.
     @discardableResult
+    /// - sampling: where the mask is false, feed a token drawn from the softmax with this
+    ///   generator instead of the argmax (scheduled sampling's `sample`).
+    public func lossAndGradients(source: [Int], sourceLengths: [Int], targetIn: [Int], targetOut: [Int],
+                                 teacher: [Bool]? = nil, sampling: inout SeededGenerator?) -> (loss: Scalar, count: Int) {
+        guard var g = sampling else {
+            return lossAndGradients(source: source, sourceLengths: sourceLengths, targetIn: targetIn, targetOut: targetOut, teacher: teacher)
+        }
+        defer { sampling = g }
+        let y = withUnsafeMutablePointer(to: &g) {
+            forwardLogits(source: source, sourceLengths: sourceLengths, targetIn: targetIn, teacher: teacher, sampling: $0)
+        }
+        return lossAndBackward(y, targetOut: targetOut)
+    }
+
+    /// The same with the argmax fed back where the mask is false.
+    @discardableResult
     public func lossAndGradients(source: [Int], sourceLengths: [Int], targetIn: [Int], targetOut: [Int],
                                  teacher: [Bool]? = nil) -> (loss: Scalar, count: Int) {
         let y = forwardLogits(source: source, sourceLengths: sourceLengths, targetIn: targetIn, teacher: teacher)
+        return lossAndBackward(y, targetOut: targetOut)
+    }
+
+    /// The loss of logits `y` (T, B, V) against targetOut (T, B), and backward.
+    private func lossAndBackward(_ y: UnsafeMutablePointer<Scalar>, targetOut: [Int]) -> (loss: Scalar, count: Int) {
         let c = configuration, T = steps, B = batch, V = c.targetVocabularySize
         precondition(targetOut.count == T * B, "Seq2Seq: \(targetOut.count) output targets for (T, B) = (\(T), \(B))")
         let result = targetOut.withUnsafeBufferPointer {

@@ -96,9 +96,11 @@ extension Seq2Seq {
     // MARK: - Teacher-forced forward
 
     /// Encodes and decodes T steps: step t reads target_in[t] where `teacher[t·B + b]` (nil =
-    /// always), else the argmax of its own logits at t − 1 (the first maximum; not
-    /// differentiated). Returns the logits (T, B, V).
-    func forwardLogits(source: [Int], sourceLengths: [Int], targetIn: [Int], teacher: [Bool]?) -> UnsafeMutablePointer<Scalar> {
+    /// always), else the argmax of its own logits at t − 1 (the first maximum) or, with
+    /// `sampling`, a token drawn from their softmax with that generator; never differentiated.
+    /// Returns the logits (T, B, V).
+    func forwardLogits(source: [Int], sourceLengths: [Int], targetIn: [Int], teacher: [Bool]?,
+                       sampling: UnsafeMutablePointer<SeededGenerator>? = nil) -> UnsafeMutablePointer<Scalar> {
         let B = sourceLengths.count, T = targetIn.count / max(B, 1), V = configuration.targetVocabularySize
         precondition(B > 0 && T > 0 && T * B == targetIn.count, "Seq2Seq: \(targetIn.count) target ids for \(B) pairs")
         precondition(teacher == nil || teacher!.count == T * B, "Seq2Seq: the teacher mask must be (T, B)")
@@ -112,6 +114,17 @@ extension Seq2Seq {
                         let row = previous + b * V
                         var best = 0
                         for v in 1..<V where row[v] > row[best] { best = v }
+                        if let sampling {                             // inverse CDF of softmax(row)
+                            let top = row[best]
+                            var total = 0.0
+                            for v in 0..<V { total += Double(Scalar.exp(row[v] - top)) }
+                            var u = (sampling.pointee.nextUnit() as Double) * total
+                            best = V - 1
+                            for v in 0..<V {
+                                u -= Double(Scalar.exp(row[v] - top))
+                                if u < 0 { best = v; break }
+                            }
+                        }
                         ids[b] = best
                     } else {
                         ids[b] = targetIn[t * B + b]

@@ -75,12 +75,15 @@ public final class Seq2SeqTask: TrainingTask {
         let indices = Seq2SeqBatch.randomIndices(count: train.sources.count, batchSize: settings.batchSize, seed: seed, step: step)
         let batch = Seq2SeqBatch(selecting: indices, sources: train.sources, targets: train.targets)
         var teacher: [Bool]? = nil
+        var sampling: SeededGenerator? = nil
         if !settings.sampling.isTeacherForcing {
             var g = BucketedBatches.generator(seed: seed ^ 0x7EAC_4E25_0000_0000, epoch: step)
             teacher = settings.sampling.mask(steps: batch.targetSteps, batch: batch.batch, after: step, using: &g)
+            if settings.sampling.sample { sampling = g }      // the same stream, after the mask's draws
         }
         let (loss, count) = model.lossAndGradients(source: batch.source, sourceLengths: batch.sourceLengths,
-                                                   targetIn: batch.targetInput, targetOut: batch.targetOutput, teacher: teacher)
+                                                   targetIn: batch.targetInput, targetOut: batch.targetOutput, teacher: teacher,
+                                                   sampling: &sampling)
         return TaskBatchResult(loss: Double(loss), count: count, tokens: batch.targetTokenCount)
     }
 
