@@ -10,7 +10,7 @@ import Testing
 /// be checkable.
 @Suite struct ModelParityTests {
     /// The models RNNKit builds so far.
-    static let supportedModels: Set<String> = ["SequenceClassifier", "SequenceTagger"]
+    static let supportedModels: Set<String> = ["SequenceClassifier", "SequenceTagger", "Forecaster", "SequenceAutoencoder", "Seq2Seq"]
 
     static var bundledFixtures: [URL] {
         ParityTests.fixtureFiles(in: Bundle.module.resourceURL!.appendingPathComponent("Fixtures/models"))
@@ -27,7 +27,7 @@ import Testing
             checked += 1
             if try checkModelFixture(fixture) { matched += 1 }
         }
-        #expect(checked >= 6)
+        #expect(checked >= 17)
         print("model parity: \(matched)/\(checked) fixtures match; not yet supported: \(pending.count) (\(pending.joined(separator: ", ")))")
         #expect(matched == checked)
     }
@@ -51,12 +51,24 @@ import Testing
     }
 }
 
+/// One batch of a fixture: its inputs and target under `prefix` (`""` for model_grad,
+/// `step<s>.` for model_training).
+struct FixtureBatch {
+    let fixture: Fixture
+    let prefix: String
+    func ints(_ name: String) throws -> [Int] { try fixture.intArray(prefix + "input." + name) }
+    func floats(_ name: String) throws -> Tensor<Float> { try fixture.tensor(prefix + "input." + name) }
+    var intTarget: [Int] { get throws { try fixture.intArray(prefix + "target") } }
+    var floatTarget: [Float] { get throws { try fixture.tensor(prefix + "target").scalars } }
+}
+
 /// A task model under test: its arena, its outputs on a fixture's inputs, and one forward +
-/// loss + backward on a fixture's inputs and target.
+/// loss + backward on a fixture's inputs and target (returning the loss and dL/d(dense input)
+/// by input name).
 struct FixtureModel {
     let arena: ParameterArena<Float>
-    let outputs: (_ inputs: (String) throws -> [Int]) throws -> [String: Tensor<Float>]
-    let lossAndGradients: (_ inputs: (String) throws -> [Int], _ target: [Int]) throws -> Float
+    let outputs: (FixtureBatch) throws -> [String: Tensor<Float>]
+    let lossAndGradients: (FixtureBatch) throws -> (loss: Float, inputGradients: [String: [Float]])
 
     init(_ f: Fixture) throws {
         let config = try JSONValue.parse(Array(try f.string("config").utf8))
@@ -64,16 +76,54 @@ struct FixtureModel {
         case "SequenceClassifier":
             let m = try SequenceClassifier<Float>(try SequenceModelConfiguration(json: config, outputsKey: "classes"))
             arena = m.arena
-            outputs = { input in ["logits": m.forward(tokens: try input("tokens"), lengths: try input("lengths"))] }
-            lossAndGradients = { input, target in
-                m.lossAndGradients(tokens: try input("tokens"), lengths: try input("lengths"), labels: target).loss
+            outputs = { b in ["logits": m.forward(tokens: try b.ints("tokens"), lengths: try b.ints("lengths"))] }
+            lossAndGradients = { b in
+                (m.lossAndGradients(tokens: try b.ints("tokens"), lengths: try b.ints("lengths"), labels: try b.intTarget).loss, [:])
             }
         case "SequenceTagger":
             let m = try SequenceTagger<Float>(try SequenceModelConfiguration(json: config, outputsKey: "tags"))
             arena = m.arena
-            outputs = { input in ["logits": m.forward(tokens: try input("tokens"), lengths: try input("lengths"))] }
-            lossAndGradients = { input, target in
-                m.lossAndGradients(tokens: try input("tokens"), lengths: try input("lengths"), tags: target).loss
+            outputs = { b in ["logits": m.forward(tokens: try b.ints("tokens"), lengths: try b.ints("lengths"))] }
+            lossAndGradients = { b in
+                (m.lossAndGradients(tokens: try b.ints("tokens"), lengths: try b.ints("lengths"), tags: try b.intTarget).loss, [:])
+            }
+        case "Forecaster":
+            let m = try Forecaster<Float>(try SeriesModelConfiguration(json: config, model: .forecaster))
+            arena = m.arena
+            outputs = { b in ["forecast": m.forward(try b.floats("x"))] }
+            lossAndGradients = { b in
+                let x = try b.floats("x")
+                let r = m.lossAndGradients(x: x.scalars, steps: x.shape[0], target: try b.floatTarget, inputGradient: true)
+                return (r.loss, ["x": r.dx!])
+            }
+        case "SequenceAutoencoder":
+            let m = try SequenceAutoencoder<Float>(try SeriesModelConfiguration(json: config, model: .autoencoder))
+            arena = m.arena
+            outputs = { b in
+                let (reconstruction, code) = m.forward(try b.floats("x"))
+                return ["reconstruction": reconstruction, "code": code]
+            }
+            lossAndGradients = { b in
+                let x = try b.floats("x")
+                guard try b.floatTarget == x.scalars else { throw RNNKitError("\(f.name): the autoencoder's target must be its input") }
+                let r = m.lossAndGradients(x: x.scalars, steps: x.shape[0], inputGradient: true)
+                return (r.loss, ["x": r.dx!])
+            }
+        case "Seq2Seq":
+            let m = try Seq2Seq<Float>(try Seq2SeqConfiguration(json: config))
+            arena = m.arena
+            func run(_ b: FixtureBatch) throws -> (source: [Int], lengths: [Int], targetIn: [Int], teacher: [Bool]) {
+                (try b.ints("source"), try b.ints("source_lengths"), try b.ints("target_in"), try b.ints("teacher").map { $0 != 0 })
+            }
+            outputs = { b in
+                let r = try run(b)
+                let (logits, attention) = m.forward(source: r.source, sourceLengths: r.lengths, targetIn: r.targetIn, teacher: r.teacher)
+                return attention.map { ["logits": logits, "attention": $0] } ?? ["logits": logits]
+            }
+            lossAndGradients = { b in
+                let r = try run(b)
+                return (m.lossAndGradients(source: r.source, sourceLengths: r.lengths, targetIn: r.targetIn,
+                                           targetOut: try b.intTarget, teacher: r.teacher).loss, [:])
             }
         case let model:
             throw RNNKitError("\(f.name): model \(model) is not built yet")
@@ -94,14 +144,28 @@ func checkModelFixture(_ f: Fixture) throws -> Bool {
 func checkModelGrad(_ f: Fixture) throws -> Bool {
     let model = try FixtureModel(f)
     for name in model.arena.names { try model.arena.setValue(try f.tensor(name), named: name) }
-    let input = { (name: String) in try f.intArray("input." + name) }
+    let batch = FixtureBatch(fixture: f, prefix: "")
     var ok = true
-    for (name, value) in try model.outputs(input) {
+    let outputs = try model.outputs(batch)
+    let parameters = Set(model.arena.names)   // `output.weight` is a parameter, not a returned output
+    for name in f.names where name.hasPrefix("output.") && !parameters.contains(name) && outputs[String(name.dropFirst(7))] == nil {
+        Issue.record("\(f.name): the model returns no \(name)")
+        ok = false
+    }
+    for (name, value) in outputs {
         ok = expectClose(value.scalars, try f.tensor("output." + name).scalars, "\(f.name) output.\(name)") && ok
     }
     model.arena.zeroGradients()
-    let loss = try model.lossAndGradients(input, try f.intArray("target"))
+    let (loss, inputGradients) = try model.lossAndGradients(batch)
     ok = expectClose([loss], try f.tensor("loss").scalars, "\(f.name) loss") && ok
+    for name in f.names where name.hasPrefix("grad.input.") {
+        guard let dx = inputGradients[String(name.dropFirst(11))] else {
+            Issue.record("\(f.name): no gradient computed for \(name)")
+            ok = false
+            continue
+        }
+        ok = expectClose(dx, try f.tensor(name).scalars, "\(f.name) \(name)") && ok
+    }
     for name in model.arena.names {
         ok = expectClose(model.arena.gradient(named: name)!.scalars, try f.tensor("grad." + name).scalars,
                          "\(f.name) grad.\(name)") && ok
@@ -120,8 +184,7 @@ func checkModelTraining(_ f: Fixture) throws -> Bool {
     var losses: [Float] = [], norms: [Float] = []
     for s in 0..<(try f.int("steps")) {
         model.arena.zeroGradients()
-        let input = { (name: String) in try f.intArray("step\(s).input." + name) }
-        losses.append(try model.lossAndGradients(input, try f.intArray("step\(s).target")))
+        losses.append(try model.lossAndGradients(FixtureBatch(fixture: f, prefix: "step\(s).")).loss)
         norms.append(clipGradientNorm(model.arena, maxNorm: Float(clip)))
         adam.step(model.arena)
     }

@@ -8,8 +8,9 @@ import Darwin
 /// operating system's reason.
 enum FileIO {
     /// The complete contents of the file at `path`.
-    /// - Throws: `RNNKitError` if the file cannot be opened or read.
-    static func readAll(_ path: String) throws -> [UInt8] {
+    /// - Parameter maxBytes: a larger file is refused before anything is read.
+    /// - Throws: `RNNKitError` if the file cannot be opened or read, or is over `maxBytes`.
+    static func readAll(_ path: String, maxBytes: Int = .max) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw systemError("cannot open '\(path)'") }
         defer { close(fd) }
@@ -17,6 +18,9 @@ enum FileIO {
         guard fstat(fd, &info) == 0 else { throw systemError("cannot stat '\(path)'") }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw RNNKitError("'\(path)' is not a regular file") }
         let size = Int(info.st_size)
+        guard size <= maxBytes else {
+            throw RNNKitError("'\(path)' is \(size) bytes, more than the \(maxBytes) bytes this reader accepts")
+        }
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         while done < size {

@@ -83,7 +83,7 @@ struct TaskModelOptions: ParsableArguments {
 
 /// Batching, the optimizer and the length of the run.
 struct TaskOptimizationOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Sequences per training batch (bucketed by length). (default: 32)")
+    @Option(parsing: .unconditional, help: "Sequences (or windows) per training batch. (default: 32; forecast 16, anomaly 128)")
     var batch: Int?
     @Option(parsing: .unconditional, help: "Sequences per evaluation batch. (default: 256)")
     var evalBatch: Int?

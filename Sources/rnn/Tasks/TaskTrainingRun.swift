@@ -4,12 +4,26 @@ import RNNKit
 /// The part of `rnn classify train` and `rnn tag train` that is the same for every task:
 /// start or resume the run, show progress, handle Ctrl-C, report the outcome.
 struct TaskTrainingRun {
-    let data: TaskDataOptions
-    let model: TaskModelOptions
+    /// Whether a data or model option was given (refused with --resume).
+    let otherOptionsGiven: Bool
     let optimization: TaskOptimizationOptions
     let bookkeeping: TaskBookkeepingOptions
-    /// `classify` or `tag`.
+    /// `classify`, `tag`, `forecast`, …
     let command: String
+
+    init(otherOptionsGiven: Bool, optimization: TaskOptimizationOptions, bookkeeping: TaskBookkeepingOptions, command: String) {
+        self.otherOptionsGiven = otherOptionsGiven
+        self.optimization = optimization
+        self.bookkeeping = bookkeeping
+        self.command = command
+    }
+
+    /// A text task's run.
+    init(data: TaskDataOptions, model: TaskModelOptions, optimization: TaskOptimizationOptions,
+         bookkeeping: TaskBookkeepingOptions, command: String) {
+        self.init(otherOptionsGiven: data.train != nil || data.valid != nil || data.test != nil || data.anyGiven || model.anyGiven,
+                  optimization: optimization, bookkeeping: bookkeeping, command: command)
+    }
 
     /// The run folder: --out, or runs/<command> (replaced by each new run).
     var run: RunDirectory { RunDirectory(bookkeeping.out ?? "runs/\(command)") }
@@ -24,7 +38,7 @@ struct TaskTrainingRun {
 
     /// Refuses options that would change a resumed run.
     func checkResumeOptions() throws {
-        if data.train != nil || data.valid != nil || data.test != nil || data.anyGiven || model.anyGiven || optimization.anyGiven {
+        if otherOptionsGiven || optimization.anyGiven {
             throw RNNKitError("a resumed run keeps its data, model and optimizer settings; only --epochs, --max-steps and --eval-every may be given with --resume")
         }
     }
@@ -35,15 +49,20 @@ struct TaskTrainingRun {
         RunDirectory.isFolder(run.path) ? try run.lock() : nil
     }
 
-    /// Trains with `trainer`, printing `summary` first; exits 130 after Ctrl-C.
-    func train(_ trainer: TaskTrainer, summary: String) throws {
+    /// Trains with `trainer`, printing `summary` first and `hint` (a command to try) at the
+    /// end; exits 130 after Ctrl-C.
+    func train(_ trainer: TaskTrainer, summary: String, hint: String? = nil) throws {
         try trainer.lockRun()
         if !bookkeeping.resume && run.hasCheckpoint { run.removeRunFiles() }   // only the default folder gets here
         if let n = bookkeeping.logEvery { trainer.display.logEvery = n }     // else the run's own (saved with it)
         let display = ProgressDisplay(logEvery: trainer.display.logEvery, sampleLength: 0)
         display.say(summary)
         Interrupt.install()
-        let outcome = try trainer.train(shouldStop: { Interrupt.requested }) { display.handle($0) }
+        var best: TaskMetricsRecord? = nil            // the validation the trainer last marked best
+        let outcome = try trainer.train(shouldStop: { Interrupt.requested }) { event in
+            if case let .validation(record, improved, _) = event, improved { best = record }
+            display.handle(event)
+        }
         display.finish()
         switch outcome {
         case .interrupted:
@@ -52,15 +71,14 @@ struct TaskTrainingRun {
                   to: &stderr)
             throw ExitCode(130)
         case .completed:
-            let best = trainer.history.filter { $0.test == nil }.max { a, b in score(a) < score(b) }
-            let figures = best.map { $0.validMetrics.map { "\($0.name) \(fixed($0.value, 2))" }.joined(separator: ", ") } ?? ""
+            // Resumed after the best validation: only its score is known here.
+            let figures = best.map { $0.validMetrics.map { "\($0.name) \(fixed($0.value, 2))" }.joined(separator: ", ") }
+                ?? "score \(fixed(trainer.progress.bestScore, 4))"
             display.say("done\(trainer.progress.stoppedEarly ? " (stopped early)" : ""): best validation \(figures); model in \(run.bestPath), metrics in \(run.metricsPath), curve in \(run.lossCurvePath)")
-            display.say("try: rnn \(command) predict --model \(run.path)")
+            display.say("try: " + (hint ?? "rnn \(command) predict --model \(run.path)"))
         }
     }
 
-    /// The validation score of a record (its first metric, as the task ranks them).
-    private func score(_ r: TaskMetricsRecord) -> Double { r.validMetrics.first?.value ?? -r.validLoss }
 
     /// The first lines a run prints.
     static func summary(resumingAt step: Int?, epoch: Int, what: String, trainer: TaskTrainer) -> String {

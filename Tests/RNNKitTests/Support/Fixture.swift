@@ -17,6 +17,8 @@ struct Fixture {
         guard file.contains(key) else { throw RNNKitError("\(name): no tensor '\(key)'") }
         return try file.tensor(key)
     }
+    /// Every tensor name in the file.
+    var names: [String] { file.names }
     func optionalTensor(_ key: String) -> Tensor<Float>? { try? tensor(key) }
     func optionalInts(_ key: String) -> [Int]? { file.contains(key) ? try? file.integers(key) : nil }
     func intArray(_ key: String) throws -> [Int] {
