@@ -63,10 +63,12 @@ struct AnomalyTrainCommand: ParsableCommand {
         let trainer: TaskTrainer, task: AnomalyTask
         if bookkeeping.resume {
             try runner.checkResumeOptions()
+            let lock = try runner.lockForResume()
             let checkpoint = try TaskCheckpoint.read(runner.run, kind: AnomalyTask.kind)
             task = try AnomalyTask.resuming(checkpoint)
             trainer = try TaskTrainer(resuming: checkpoint, task: task, epochs: optimization.epochs,
                                       maxSteps: optimization.maxSteps, evalEvery: bookkeeping.evalEvery)
+            trainer.runLock = lock
         } else {
             try runner.checkNewRun()
             var loop = optimization.loop(defaultEpochs: 30)
