@@ -29,9 +29,10 @@ let package = Package(
         fuzzTarget("fuzz-conll"),                 // CoNLL columns (rnn tag), chunk metrics
         fuzzTarget("fuzz-symbols"),               // vocabulary and label files (rnn import)
         fuzzTarget("fuzz-metrics"),               // metrics.jsonl (read on resume) and the loss curve
-        // Hook: the CSV (time series) and IDX (images) readers are written on other branches.
-        // When their files are on main, add fuzzTarget("fuzz-csv") / fuzzTarget("fuzz-idx") with a
-        // Sources/fuzz-csv/FuzzCSV.swift like fuzz-conll's, a seed folder under seeds/, and list
-        // them in run.sh's TARGETS.
+        fuzzTarget("fuzz-csv"),                   // time-series CSV (forecast, anomaly), label JSON
+        fuzzTarget("fuzz-parallel-text"),         // parallel source/target files (seq2seq)
+        // Hook: the IDX (images) reader is written on another branch. When its file is on main,
+        // add fuzzTarget("fuzz-idx") with a Sources/fuzz-idx/FuzzIDX.swift like fuzz-csv's, a
+        // seed folder under seeds/, and list it in run.sh's TARGETS.
     ]
 )

@@ -95,6 +95,28 @@ def write_data(folder):
     return paths
 
 
+def tasks(rnn, data, work):
+    """The tasks of this rnn (those its --help lists), each with: `new` (arguments of a new
+    run, without --out and lengths), `train` (the train command, for --resume) and `use` (a
+    command that loads a run folder's model)."""
+    table = {
+        "lm": {"new": ["train", "--text", data["text"], "--batch", "4", "--bptt", "16", "--embed", "8", "--dropout", "0.1"],
+               "train": ["train"], "use": lambda d: ["sample", "--model", d, "--length", "20"]},
+        "classify": {"new": ["classify", "train", "--train", data["tsv"], "--batch", "8", "--embed", "8", "--dropout", "0.1"],
+                     "train": ["classify", "train"], "use": lambda d: ["classify", "predict", "--model", d, "the old sailor"]},
+        "tag": {"new": ["tag", "train", "--train", data["conll"], "--batch", "8", "--embed", "8"],
+                "train": ["tag", "train"], "use": lambda d: ["tag", "predict", "--model", d, "--input", data["words"]]},
+        "forecast": {"new": ["forecast", "train", "--batch", "16"], "train": ["forecast", "train"],
+                     "use": lambda d: ["forecast", "predict", "--model", d]},
+        "anomaly": {"new": ["anomaly", "train", "--batch", "32"], "train": ["anomaly", "train"],
+                    "use": lambda d: ["anomaly", "score", "--model", d, "--scores", f"{work}/scores.csv", "--plot", f"{work}/plot.svg"]},
+        "seq2seq": {"new": ["seq2seq", "train", "--embed", "8", "--batch", "16"], "train": ["seq2seq", "train"],
+                    "use": lambda d: ["seq2seq", "translate", "--model", d, "3 march 1997"]},
+    }
+    listed = subprocess.run([rnn, "--help"], capture_output=True, text=True).stdout
+    return {k: v for k, v in table.items() if k in ("lm",) or f"  {k} " in listed}
+
+
 def read_safetensors(path):
     """(header dict, data bytes) of a safetensors file."""
     data = open(path, "rb").read()
@@ -148,5 +170,5 @@ def scratch(prefix):
     return tempfile.mkdtemp(prefix=prefix)
 
 
-__all__ = ["rnn_path", "start", "run", "outcome", "wait_for", "write_data", "read_safetensors", "write_signed",
+__all__ = ["rnn_path", "start", "run", "outcome", "wait_for", "write_data", "tasks", "read_safetensors", "write_signed",
            "comparable_run", "scratch", "shutil", "signal", "time"]

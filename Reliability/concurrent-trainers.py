@@ -4,7 +4,7 @@ first one's process id, and the folder must stay resumable.
 
     Reliability/concurrent-trainers.py --trials 10 [--seed 1] [--rnn PATH]
 
-Each trial picks a task (language model, classifier, tagger in turn) and a way to collide:
+Each trial picks a task (every task of the CLI, in turn) and a way to collide (in turn):
   resume     a second trainer resumes the folder while the first trains it
   new        a second new run is started on the same --out while the first trains it
   together   two new runs on the same new --out, started at the same moment
@@ -21,7 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import outcome, read_safetensors, rnn_path, run, scratch, start, wait_for, write_data  # noqa: E402
+from common import outcome, read_safetensors, rnn_path, run, scratch, start, tasks, wait_for, write_data  # noqa: E402
 
 
 def main():
@@ -32,21 +32,14 @@ def main():
     args = parser.parse_args()
     rnn, rng, work = rnn_path(args.rnn), random.Random(args.seed), scratch("rnn-concurrent-")
     data = write_data(f"{work}/data")
-    common = ["--hidden", "16", "--embed", "8", "--epochs", "1000000", "--eval-every", "3", "--log-every", "1"]
-    kinds = {
-        "lm": (["train", "--text", data["text"], "--batch", "4", "--bptt", "16", "--sample-length", "10"], ["train"],
-               lambda d: ["sample", "--model", d, "--length", "10"]),
-        "classify": (["classify", "train", "--train", data["tsv"], "--batch", "8"], ["classify", "train"],
-                     lambda d: ["classify", "predict", "--model", d, "the old sailor"]),
-        "tag": (["tag", "train", "--train", data["conll"], "--batch", "8"], ["tag", "train"],
-                lambda d: ["tag", "predict", "--model", d, "--input", data["words"]]),
-    }
+    common = ["--hidden", "16", "--epochs", "1000000", "--eval-every", "3", "--log-every", "1"]
+    kinds = tasks(rnn, data, work)
     results = {"refused_naming_pid": 0, "refused_already_holds_a_run": 0, "refused_other": 0, "both_ran": 0, "resumable": 0}
     failures = []
     for trial in range(args.trials):
-        kind = sorted(kinds)[trial % 3]
-        new, train, use = kinds[kind]
-        mode = ["resume", "new", "together"][(trial // 3) % 3]
+        kind = sorted(kinds)[trial % len(kinds)]
+        new, train, use = kinds[kind]["new"], kinds[kind]["train"], kinds[kind]["use"]
+        mode = ["resume", "new", "together"][(trial // len(kinds)) % 3]
         folder = f"{work}/{kind}-{trial}"
         second = None
         first = start(rnn, new + common + ["--out", folder], f"{work}/out1", f"{work}/err1")

@@ -3,8 +3,8 @@
 
     Reliability/ctrlc-resume.py --trials 20 [--seed 1] [--rnn PATH]
 
-For a language model, a classifier and a tagger (in turn), an uninterrupted reference run is
-trained once. Each trial trains the same run in a new folder, sends SIGINT at a random moment
+For each task (language model, classifier, tagger, forecaster, anomaly detector, seq2seq, in
+turn), an uninterrupted reference run is trained once. Each trial trains the same run in a new folder, sends SIGINT at a random moment
 (a step, a validation, a checkpoint write, the final test), and — in one trial of three — a
 second SIGINT 0–50 ms later, which ends the process at once. Then `--resume` with no other
 option finishes the run. The trial is exact when the folder equals the reference: metrics.jsonl
@@ -23,7 +23,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import comparable_run, rnn_path, run, scratch, start, write_data  # noqa: E402
+from common import comparable_run, rnn_path, run, scratch, start, tasks, write_data  # noqa: E402
 
 STEP = re.compile(r"step (\d+)/\d+ loss (\S+)")
 
@@ -43,15 +43,11 @@ def main():
     args = parser.parse_args()
     rnn, rng, work = rnn_path(args.rnn), random.Random(args.seed), scratch("rnn-ctrlc-")
     data = write_data(f"{work}/data")
-    common = ["--hidden", "16", "--embed", "8", "--eval-every", "7", "--log-every", "1", "--seed", "5"]
-    kinds = {
-        "lm": (["train", "--text", data["text"], "--test", data["text"], "--batch", "4", "--bptt", "16", "--dropout", "0.1",
-                "--epochs", "2", "--sample-length", "25"] + common, ["train"]),
-        "classify": (["classify", "train", "--train", data["tsv"], "--test", data["tsv"], "--batch", "8", "--dropout", "0.1",
-                      "--epochs", "3"] + common, ["classify", "train"]),
-        "tag": (["tag", "train", "--train", data["conll"], "--test", data["conll"], "--batch", "8", "--epochs", "3"] + common,
-                ["tag", "train"]),
-    }
+    common = ["--hidden", "16", "--eval-every", "7", "--log-every", "1", "--seed", "5"]
+    lengths = {"lm": ["--epochs", "2", "--sample-length", "25", "--test", data["text"]],
+               "classify": ["--epochs", "3", "--test", data["tsv"]], "tag": ["--epochs", "3", "--test", data["conll"]],
+               "forecast": ["--max-steps", "60"], "anomaly": ["--max-steps", "60"], "seq2seq": ["--steps", "60"]}
+    kinds = {k: (t["new"] + lengths[k] + common, t["train"]) for k, t in tasks(rnn, data, work).items()}
     references = {}
     for kind, (arguments, _) in kinds.items():
         began = time.time()
@@ -60,7 +56,7 @@ def main():
         references[kind] = (comparable_run(f"{work}/{kind}-reference"), printed(out), time.time() - began)
     exact, trials, failures, skipped = 0, 0, [], 0
     while trials < args.trials:
-        kind = sorted(kinds)[trials % 3]
+        kind = sorted(kinds)[trials % len(kinds)]
         arguments, train = kinds[kind]
         reference, reference_output, seconds = references[kind]
         folder = f"{work}/{kind}-trial"

@@ -4,11 +4,11 @@ predicts) and resumes.
 
     Reliability/kill9.py --trials 100 [--seed 1] [--rnn PATH]
 
-Each trial starts (or resumes) a training run in one of three folders — a language model, a
-classifier, a tagger, in turn — validating and writing checkpoints every few steps, kills it
+Each trial starts (or resumes) a training run in one folder per task — language model,
+classifier, tagger, forecaster, anomaly detector, seq2seq, in turn — validating and writing checkpoints every few steps, kills it
 with SIGKILL after a random delay (so the kill lands mid-step, mid-validation or mid-checkpoint
-write), then checks: the model command works on the folder (rnn sample / classify predict /
-tag predict), `--resume` for one more step succeeds, and no temporary file is left after it.
+write), then checks: the model command works on the folder (rnn sample, classify predict, tag
+predict, forecast predict, anomaly score, seq2seq translate), `--resume` for one more step succeeds, and no temporary file is left after it.
 A trial passes when both work; the summary counts loadable folders.
 """
 import argparse
@@ -20,7 +20,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import outcome, read_safetensors, rnn_path, run, scratch, start, write_data  # noqa: E402
+from common import outcome, read_safetensors, rnn_path, run, scratch, start, tasks, write_data  # noqa: E402
 
 
 def main():
@@ -32,19 +32,14 @@ def main():
     args = parser.parse_args()
     rnn, rng, work = rnn_path(args.rnn), random.Random(args.seed), scratch("rnn-kill9-")
     data = write_data(f"{work}/data")
-    common = ["--hidden", "16", "--embed", "8", "--epochs", "1000000", "--eval-every", "3", "--log-every", "1"]
-    kinds = {
-        "lm": (["train", "--text", data["text"], "--batch", "4", "--bptt", "16", "--sample-length", "20"],
-               lambda run_dir: ["sample", "--model", run_dir, "--length", "20"], ["train"]),
-        "classify": (["classify", "train", "--train", data["tsv"], "--batch", "8"],
-                     lambda run_dir: ["classify", "predict", "--model", run_dir, "the old sailor"], ["classify", "train"]),
-        "tag": (["tag", "train", "--train", data["conll"], "--batch", "8"],
-                lambda run_dir: ["tag", "predict", "--model", run_dir, "--input", data["words"]], ["tag", "train"]),
-    }
+    common = ["--hidden", "16", "--epochs", "1000000", "--eval-every", "3", "--log-every", "1"]
+    kinds = tasks(rnn, data, work)
+    if "lm" in kinds:
+        kinds["lm"]["new"] = kinds["lm"]["new"] + ["--sample-length", "20"]
     passed, failures, moments = 0, [], {}
     for trial in range(args.trials):
-        kind = sorted(kinds)[trial % 3]
-        new, use, train = kinds[kind]
+        kind = sorted(kinds)[trial % len(kinds)]
+        new, use, train = kinds[kind]["new"], kinds[kind]["use"], kinds[kind]["train"]
         run_dir = f"{work}/{kind}"
         arguments = (new + common + ["--out", run_dir]) if not os.path.exists(f"{run_dir}/latest.safetensors") \
             else train + ["--out", run_dir, "--resume", "--max-steps", str(2**40)]

@@ -5,9 +5,11 @@ loaded.
 
     Reliability/mutate-checkpoints.py --trials 6000 [--seed 1] [--rnn PATH] [--keep DIR]
 
-Three small runs (language model, classifier, tagger) are trained once. Each trial copies one,
-mutates one of its files — best, latest or the optimizer-state file — and runs one command on
-it (sample/eval/score/resume; classify or tag predict/eval/resume). Mutations:
+A small run of every task of the CLI (language model, classifier, tagger, forecaster, anomaly
+detector, seq2seq) is trained once. Each trial copies one, mutates one of its files — best,
+latest or the optimizer-state file — and runs one command on it: the task's model command
+(sample, eval, score; classify/tag predict and eval; forecast predict; anomaly score; seq2seq
+translate) or --resume. Mutations:
   value     a metadata entry, or one field inside its JSON, replaced by an extreme value
             (0, -1, 2^31, 2^62, 2^63-1, -2^63, 1e300, "nan", "", a long string, null, [], …) or
             removed; the file re-signed (both checksums recomputed), so the reader sees it
@@ -25,7 +27,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import outcome, read_safetensors, rnn_path, run, scratch, write_data, write_signed  # noqa: E402
+from common import outcome, read_safetensors, rnn_path, run, scratch, tasks, write_data, write_signed  # noqa: E402
 
 EXTREMES = [0, -1, 1, 2, 255, 65536, 2**31 - 1, 2**31, 2**32, 2**40, 2**53, 2**62, 2**63 - 1, -2**63, 10**30,
             0.0, -0.5, 1e-300, 1e300, 0.999999, "nan", "inf", "-inf", "", "x", "LSTM", "GRU", "word", "char",
@@ -116,19 +118,19 @@ def mutate(path, rng):
     return kind, what
 
 
-def commands(kind, run_dir, file, data):
-    """The commands a trial may run on a run folder whose `file` was mutated."""
+def commands(task, run_dir, file, data):
+    """The commands a trial may run on a run folder whose `file` was mutated: the task's model
+    command (and eval, for the language model) on best or latest, and --resume."""
     model = run_dir if file == "best" else f"{run_dir}/latest.safetensors"
-    resume = ["--out", run_dir, "--resume", "--max-steps", "6"]
-    if kind == "lm":
-        use = [["sample", "--model", model, "--length", "20"], ["eval", "--model", model, "--text", data["text"]],
-               ["score", "--model", model, "the old sailor"]]
-        return ([] if file == "state" else use) + [["train"] + resume + ["--sample-length", "10"]]
-    if kind == "classify":
-        use = [["classify", "predict", "--model", model, "the old sailor"], ["classify", "eval", "--model", model, "--data", data["tsv"]]]
-        return ([] if file == "state" else use) + [["classify", "train"] + resume]
-    use = [["tag", "predict", "--model", model, "--input", data["words"]], ["tag", "eval", "--model", model, "--data", data["conll"]]]
-    return ([] if file == "state" else use) + [["tag", "train"] + resume]
+    use = [task["use"](model)]
+    if task["train"] == ["train"]:
+        use += [["eval", "--model", model, "--text", data["text"]], ["score", "--model", model, "the old sailor"]]
+    elif task["train"] == ["classify", "train"]:
+        use += [["classify", "eval", "--model", model, "--data", data["tsv"]]]
+    elif task["train"] == ["tag", "train"]:
+        use += [["tag", "eval", "--model", model, "--data", data["conll"]]]
+    resume = [task["train"] + ["--out", run_dir, "--resume", "--max-steps", "6"]]
+    return (resume if file == "state" else use + resume)
 
 
 def main():
@@ -142,12 +144,11 @@ def main():
     rnn, rng, work = rnn_path(args.rnn), random.Random(args.seed), scratch("rnn-mutate-")
     keep = args.keep or f"{work}-failures"
     data = write_data(f"{work}/data")
-    tiny = ["--hidden", "8", "--embed", "4", "--max-steps", "3", "--eval-every", "2", "--log-every", "1000"]
-    base = {"lm": ["train", "--text", data["text"], "--batch", "4", "--bptt", "8", "--dropout", "0.1", "--sample-length", "0"],
-            "classify": ["classify", "train", "--train", data["tsv"], "--batch", "8"],
-            "tag": ["tag", "train", "--train", data["conll"], "--batch", "8"]}
-    for kind, arguments in base.items():
-        status, _, err = run(rnn, arguments + tiny + ["--out", f"{work}/{kind}"], timeout=600)
+    tiny = ["--hidden", "8", "--eval-every", "2", "--log-every", "1000"]
+    base = tasks(rnn, data, work)
+    for kind, task in base.items():
+        steps = ["--steps", "3"] if kind == "seq2seq" else ["--max-steps", "3"]
+        status, _, err = run(rnn, task["new"] + tiny + steps + ["--out", f"{work}/{kind}"], timeout=600)
         assert status == 0, f"{kind} base run failed: {err}"
     counts, failures = {}, 0
     for trial in range(args.trials):
@@ -159,7 +160,7 @@ def main():
         state = json.loads(json.dumps(read_safetensors(f"{folder}/latest.safetensors")[0]))["__metadata__"]["state_file"]
         path = f"{folder}/{state}" if file == "state" else f"{folder}/{file}.safetensors"
         mutation, what = mutate(path, rng)
-        command = rng.choice(commands(kind, folder, file, data))
+        command = rng.choice(commands(base[kind], folder, file, data))
         status, out, err = run(rnn, command, timeout=args.timeout)
         result = outcome(status, err)
         reads_file = not (file == "best" and "--resume" in command)     # a resume reads latest and its state only

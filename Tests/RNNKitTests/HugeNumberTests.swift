@@ -33,6 +33,15 @@ import Testing
                 try Self.expectCleanError(command + ["--out", folder.file("never")] + options)
             }
         }
+        let series = [["forecast", "train"], ["anomaly", "train"], ["seq2seq", "train"]]
+        for command in series {
+            for options in [["--hidden", Self.huge], ["--layers", "1000000"], ["--batch", Self.huge], ["--eval-batch", Self.huge],
+                            ["--epochs", Self.huge]] {
+                try Self.expectCleanError(command + ["--out", folder.file("never")] + options)
+            }
+        }
+        try Self.expectCleanError(["forecast", "train", "--out", folder.file("never"), "--window", Self.huge])
+        try Self.expectCleanError(["seq2seq", "train", "--out", folder.file("never"), "--max-length", Self.huge])
         try Self.expectCleanError(["sample", "--model", folder.path, "--length", Self.huge], "--length must be in 0...")
         try Self.expectCleanError(["eval", "--model", folder.path, "--text", "x", "--batch", Self.huge], "--batch must be in")
         #expect(!FileManager.default.fileExists(atPath: folder.file("never")))
@@ -48,6 +57,10 @@ import Testing
         try Self.expectCleanError(["train", "--hidden", "512", "--bptt", "8192"] + out, "training this model needs about", environment: limit)
         try Self.expectCleanError(["classify", "train", "--hidden", "512", "--batch", "8192", "--out", folder.file("never")],
                                   "training this model needs about", environment: limit)
+        try Self.expectCleanError(["seq2seq", "train", "--batch", "1000000", "--out", folder.file("never")],
+                                  "training this model needs about", environment: limit)
+        try Self.expectCleanError(["anomaly", "train", "--hidden", "3000", "--out", folder.file("never")],
+                                  "the model (", environment: limit)
         #expect(!FileManager.default.fileExists(atPath: folder.file("never")))
     }
 

@@ -1,7 +1,7 @@
 // Whole checkpoint files through every loader. A mutated file almost never passes its two
 // checksums, so the target first checks that the raw bytes are handled (reported, never
-// loaded), then re-signs the file (both CRC-32s recomputed) and loads that as a language
-// model, a classifier, a tagger and a run's latest checkpoint: the code behind the checksums
+// loaded), then re-signs the file (both CRC-32s recomputed) and loads that as the model of
+// every task and as a run's latest checkpoint of every kind: the code behind the checksums
 // sees the mutated header and metadata.
 import FuzzSupport
 @testable import RNNKit
@@ -32,7 +32,11 @@ public func fuzzCheckpointFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
     Fuzz.run { _ = try SavedModel.load(run.latestPath) }
     Fuzz.run { _ = try TrainedClassifier.load(run.latestPath) }
     Fuzz.run { _ = try TrainedTagger.load(run.latestPath) }
-    for kind in [LanguageModelTask.kind, ClassificationTask.kind, TaggingTask.kind] {
+    Fuzz.run { _ = try TrainedForecaster.load(run.latestPath) }
+    Fuzz.run { _ = try TrainedAnomalyDetector.load(run.latestPath) }
+    Fuzz.run { _ = try TrainedSeq2Seq.load(run.latestPath) }
+    for kind in [LanguageModelTask.kind, ClassificationTask.kind, TaggingTask.kind, ForecastTask.kind, AnomalyTask.kind,
+                 Seq2SeqTask.kind] {
         Fuzz.run {
             let checkpoint = try TaskCheckpoint.read(run, kind: kind)
             if kind == LanguageModelTask.kind { _ = try TrainingCheckpoint.read(run) }

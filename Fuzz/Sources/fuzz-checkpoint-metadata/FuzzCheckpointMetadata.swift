@@ -36,6 +36,15 @@ public func fuzzCheckpointMetadata(_ data: UnsafePointer<UInt8>, _ size: Int) ->
             _ = c.workingBytes(steps: 100, batch: 256)
         }
     }
+    Fuzz.run { _ = try Seq2SeqConfiguration(json: json).parameterCount }
+    Fuzz.run { _ = try Seq2SeqSettings(json: json) }
+    Fuzz.run { _ = try Seq2SeqSources(json: json) }
+    Fuzz.run { _ = try Seq2SeqVocabulary(json: json, context: "vocabulary") }
+    for model in [SeriesModelConfiguration.Model.forecaster, .autoencoder] {
+        Fuzz.run { _ = try SeriesModelConfiguration(json: json, model: model).parameterCount }
+    }
+    Fuzz.run { _ = try ForecastSettings(json: json) }
+    Fuzz.run { _ = try AnomalySettings(json: json) }
     Fuzz.run { _ = try TextTaskSettings(json: json) }
     Fuzz.run { _ = try TextTaskSources(json: json) }
     Fuzz.run { _ = try TextSources(json: json) }

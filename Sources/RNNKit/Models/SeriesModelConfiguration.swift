@@ -101,9 +101,7 @@ public struct SeriesModelConfiguration: Equatable, Sendable {
         guard model == .forecaster || targets == features else {
             throw RNNKitError("an autoencoder reconstructs its \(features) features, not \(targets)")
         }
-        guard let n = parameterCount, n <= Self.maxParameters else {
-            throw RNNKitError("the model would have \(parameterCount.map(String.init) ?? "more than 2^63") parameters; at most \(Self.maxParameters) (4 GiB) are allowed")
-        }
+        try ModelMemory.checkParameters(parameterCount)                // the limit, and values and gradients in memory
     }
 
     /// The configuration as JSON, the twin's constructor arguments.

@@ -29,15 +29,15 @@ struct ForecastTrainCommand: ParsableCommand {
     @OptionGroup(title: "Data") var data: SeriesDataOptions
     @Option(help: ArgumentHelp("Covariate columns read as extra inputs, comma-separated.", valueName: "names"))
     var features: String?
-    @Option(help: "Steps forecast at once. (default: 12)")
+    @Option(parsing: .unconditional, help: "Steps forecast at once. (default: 12)")
     var horizon: Int?
-    @Option(help: "Rows of the test part at the end. (default: 2 × horizon)")
+    @Option(parsing: .unconditional, help: "Rows of the test part at the end. (default: 2 × horizon)")
     var testSize: Int?
     @Option(help: ArgumentHelp("The test part starts at the first row at or after this time (of --time-column).", valueName: "time"))
     var testFrom: String?
-    @Option(help: "Rows held out for validation before the test part; 0 validates on the training windows. (default: 0)")
+    @Option(parsing: .unconditional, help: "Rows held out for validation before the test part; 0 validates on the training windows. (default: 0)")
     var validSize: Int?
-    @Option(help: "Seasonal period of MASE and of the seasonal-naive baseline. (default: 1)")
+    @Option(parsing: .unconditional, help: "Seasonal period of MASE and of the seasonal-naive baseline. (default: 1)")
     var season: Int?
     @OptionGroup(title: "Model") var model: SeriesModelOptions
     @OptionGroup(title: "Optimization") var optimization: TaskOptimizationOptions
@@ -161,15 +161,15 @@ struct ForecastBacktestCommand: ParsableCommand {
     var model: String
     @Option(help: ArgumentHelp("CSV file with the columns the model reads. Default: the run's own series when it was generated.", valueName: "file"))
     var csv: String?
-    @Option(help: "Rows of the test part at the end. (default: the run's)")
+    @Option(parsing: .unconditional, help: "Rows of the test part at the end. (default: the run's)")
     var testSize: Int?
     @Option(help: ArgumentHelp("The test part starts at the first row at or after this time. (default: the run's)", valueName: "time"))
     var testFrom: String?
     @Option(help: ArgumentHelp("First origin: a row number (0-based) or a time. (default: the start of the test part)", valueName: "row|time"))
     var start: String?
-    @Option(help: "Rows between origins. (default: the horizon)")
+    @Option(parsing: .unconditional, help: "Rows between origins. (default: the horizon)")
     var stride: Int?
-    @Option(help: "Seasonal period m of MASE and of the seasonal-naive baseline. (default: the run's)")
+    @Option(parsing: .unconditional, help: "Seasonal period m of MASE and of the seasonal-naive baseline. (default: the run's)")
     var season: Int?
     @Option(help: ArgumentHelp("Where to draw the plot. (default: forecast.svg in the model's folder)", valueName: "file"))
     var plot: String?

@@ -40,30 +40,30 @@ struct Seq2SeqTrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Target sequences, line by line with --source.", valueName: "file")) var target: String?
     @Option(help: ArgumentHelp("Validation sources.", valueName: "file")) var validSource: String?
     @Option(help: ArgumentHelp("Validation targets.", valueName: "file")) var validTarget: String?
-    @Option(help: "Share of the pairs (the last ones) held out for validation without validation files. (default: 0.1)")
+    @Option(parsing: .unconditional, help: "Share of the pairs (the last ones) held out for validation without validation files. (default: 0.1)")
     var validFraction: Double?
     @Option(help: "Tokens: whitespace-separated words or characters. (default: word; char for the generated dates)")
     var level: TaskLevelOption?
     @Option(help: "Read symbols seen fewer times in the training data as <unk>. (default: 1)") var minCount: Int?
-    @Option(help: "Recurrent cell. (default: lstm)") var cell: CellOption?
-    @Option(help: "Embedding width. (default: 64)") var embed: Int?
-    @Option(help: "Hidden units per layer (and direction). (default: 256; 128 for the generated dates)") var hidden: Int?
+    @Option(parsing: .unconditional, help: "Recurrent cell. (default: lstm)") var cell: CellOption?
+    @Option(parsing: .unconditional, help: "Embedding width. (default: 64)") var embed: Int?
+    @Option(parsing: .unconditional, help: "Hidden units per layer (and direction). (default: 256; 128 for the generated dates)") var hidden: Int?
     @Option(help: "Stacked layers of encoder and decoder. (default: 1)") var layers: Int?
     @Flag(help: "Also read the source backwards (a bridge maps the final states to the decoder's).") var bidirectional = false
     @Option(help: "Attention: none, bahdanau (previous state, context into the input) or luong (current state, input feeding). (default: luong)")
     var attention: Seq2SeqConfiguration.AttentionKind?
-    @Option(help: "Attention score: dot, general or additive. (default: general)") var score: Seq2SeqConfiguration.Score?
-    @Option(help: "Width of the additive score's hidden layer. (default: hidden)") var attentionSize: Int?
-    @Option(help: "Dropout between stacked layers. (default: 0)") var dropout: Double?
+    @Option(parsing: .unconditional, help: "Attention score: dot, general or additive. (default: general)") var score: Seq2SeqConfiguration.Score?
+    @Option(parsing: .unconditional, help: "Width of the additive score's hidden layer. (default: hidden)") var attentionSize: Int?
+    @Option(parsing: .unconditional, help: "Dropout between stacked layers. (default: 0)") var dropout: Double?
     @Option(help: "Probability ε of feeding the true previous token (constant schedule). (default: 1)") var teacherForcing: Double?
-    @Option(help: "Decay ε over the steps: constant, linear, exponential, inverse-sigmoid.") var scheduledSampling: ScheduleOption?
-    @Option(help: "Schedule parameter k. (defaults: linear 1, exponential 0.9999, inverse-sigmoid 500)") var ssK: Double?
-    @Option(help: "Linear schedule slope c. (default: 1e-4)") var ssC: Double?
+    @Option(parsing: .unconditional, help: "Decay ε over the steps: constant, linear, exponential, inverse-sigmoid.") var scheduledSampling: ScheduleOption?
+    @Option(parsing: .unconditional, help: "Schedule parameter k. (defaults: linear 1, exponential 0.9999, inverse-sigmoid 500)") var ssK: Double?
+    @Option(parsing: .unconditional, help: "Linear schedule slope c. (default: 1e-4)") var ssC: Double?
     @Option(help: "Linear schedule floor. (default: 0)") var ssMin: Double?
-    @Option(help: "Draw ε per token or per sequence. (default: token)") var ssGranularity: TeacherForcingGranularity?
+    @Option(parsing: .unconditional, help: "Draw ε per token or per sequence. (default: token)") var ssGranularity: TeacherForcingGranularity?
     @Flag(help: "Where the true token is not fed, feed a token drawn from the model's softmax instead of its argmax.")
     var ssSample = false
-    @Option(help: "Longest output of greedy validation. (default: 100)") var maxLength: Int?
+    @Option(parsing: .unconditional, help: "Longest output of greedy validation. (default: 100)") var maxLength: Int?
     @Option(help: "Optimizer steps (each a batch of random pairs); overrides --epochs.") var steps: Int?
     @OptionGroup(title: "Optimization") var optimization: TaskOptimizationOptions
     @OptionGroup(title: "Bookkeeping") var bookkeeping: TaskBookkeepingOptions
@@ -191,13 +191,13 @@ enum LengthPenaltyOption: String, ExpressibleByArgument, CaseIterable {
 
 /// The decoding options of `translate` and `eval`.
 struct DecodingOptions: ParsableArguments {
-    @Option(help: "Beam size; 1 is greedy. (default: 1)") var beam: Int?
-    @Option(help: "Hypotheses printed per input, best first (at most --beam). (default: 1)") var nBest: Int?
-    @Option(help: "Longest output, in tokens. (default: 100)") var maxLength: Int?
+    @Option(parsing: .unconditional, help: "Beam size; 1 is greedy. (default: 1)") var beam: Int?
+    @Option(parsing: .unconditional, help: "Hypotheses printed per input, best first (at most --beam). (default: 1)") var nBest: Int?
+    @Option(parsing: .unconditional, help: "Longest output, in tokens. (default: 100)") var maxLength: Int?
     @Option(help: "Shortest output: <eos> is forbidden before it. (default: 0)") var minLength: Int?
     @Option(help: "Length penalty of finished hypotheses: none, avg (len^α) or wu (((5+len)/6)^α). (default: none)")
     var lengthPenalty: LengthPenaltyOption?
-    @Option(help: "α of the length penalty. (default: 1)") var alpha: Double?
+    @Option(parsing: .unconditional, help: "α of the length penalty. (default: 1)") var alpha: Double?
     @Option(help: "Forbid repeating any n-gram of this size; 0 never. (default: 0)") var blockNgramRepeat: Int?
 
     var options: BeamSearchOptions {

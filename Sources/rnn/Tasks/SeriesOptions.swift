@@ -12,9 +12,9 @@ struct SeriesDataOptions: ParsableArguments {
     var column: String?
     @Option(help: ArgumentHelp("A time column, kept as text (plots, --test-from).", valueName: "name"))
     var timeColumn: String?
-    @Option(help: "Steps in each input window.")
+    @Option(parsing: .unconditional, help: "Steps in each input window.")
     var window: Int?
-    @Option(help: "Steps between the starts of consecutive training windows. (default: 1)")
+    @Option(parsing: .unconditional, help: "Steps between the starts of consecutive training windows. (default: 1)")
     var stride: Int?
     @Option(help: "How values are scaled, fitted on the training part only: minmax, standard, or window-mean (minmax, then each window divided by its mean).")
     var scaler: SeriesScaling?
@@ -38,11 +38,11 @@ struct SeriesDataOptions: ParsableArguments {
 struct SeriesModelOptions: ParsableArguments {
     @Option(help: "Recurrent cell. (default: lstm)")
     var cell: CellOption?
-    @Option(help: "Hidden units per layer (the autoencoder's code size).")
+    @Option(parsing: .unconditional, help: "Hidden units per layer (the autoencoder's code size).")
     var hidden: Int?
-    @Option(help: "Stacked recurrent layers. (default: 1)")
+    @Option(parsing: .unconditional, help: "Stacked recurrent layers. (default: 1)")
     var layers: Int?
-    @Option(help: "Dropout between stacked layers. (default: 0)")
+    @Option(parsing: .unconditional, help: "Dropout between stacked layers. (default: 0)")
     var dropout: Double?
 
     func validate() throws {

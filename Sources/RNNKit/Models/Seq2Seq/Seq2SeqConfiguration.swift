@@ -115,9 +115,7 @@ public struct Seq2SeqConfiguration: Equatable, Sendable {
         if attention != .none && score == .dot && memorySize != hiddenSize {
             throw RNNKitError("dot attention compares the decoder state (\(hiddenSize)) with the encoder outputs (\(memorySize) = 2 directions × \(hiddenSize)): their sizes must be equal; use the general or additive score with a bidirectional encoder")
         }
-        guard let n = parameterCount, n <= SequenceModelConfiguration.maxParameters else {
-            throw RNNKitError("the model would have \(parameterCount.map(String.init) ?? "more than 2^63") parameters; at most \(SequenceModelConfiguration.maxParameters) (4 GiB) are allowed")
-        }
+        try ModelMemory.checkParameters(parameterCount)                // the limit, and values and gradients in memory
     }
 
     /// The configuration as JSON, the twin's constructor arguments.
