@@ -163,4 +163,26 @@ import Testing
                                        "--sample-length", "0"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
     }
+
+    @Test func aSecondCtrlCStillLeavesALoadableCheckpoint() throws {
+        let folder = TemporaryFolder("rnn-sigint-twice")
+        let text = try folder.write("t.txt", GeneratedCorpus.text(characters: 2_000, seed: 10))
+        let run = folder.file("run")
+        let process = try RNNTool.start(["train", "--text", text, "--out", run, "--epochs", "100000", "--eval-every", "2",
+                                         "--log-every", "1", "--sample-length", "5"] + Self.tinyModel,
+                                        stdout: folder.file("out"), stderr: folder.file("err"))
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && process.isRunning {
+            if ((try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? "").contains("step 3/") { break }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        process.interrupt()
+        process.interrupt()                                                     // the second one ends it at once
+        process.waitUntilExit()
+        let sample = try RNNTool.run(["sample", "--model", run, "--length", "10"])
+        #expect(sample.status == 0, "\(sample.stderr)")
+        let step = try TrainingCheckpoint.read(RunDirectory(run)).progress.step
+        let resumed = try RNNTool.run(["train", "--out", run, "--resume", "--max-steps", String(step + 1)])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+    }
 }
