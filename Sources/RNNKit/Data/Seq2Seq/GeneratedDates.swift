@@ -85,27 +85,14 @@ public enum GeneratedDates {
         }
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's `days_from_civil`).
+    /// Days since 1970-01-01 of a proleptic Gregorian date (`SeriesTime.daysFromCivil`).
     public static func days(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        SeriesTime.daysFromCivil(year, month, day)
     }
 
-    /// The (year, month, day) of `days` since 1970-01-01 (Hinnant's `civil_from_days`).
+    /// The (year, month, day) of `days` since 1970-01-01 (`SeriesTime.civilFromDays`).
     static func civil(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        SeriesTime.civilFromDays(days)
     }
 
     static let months = ["january", "february", "march", "april", "may", "june", "july", "august",
