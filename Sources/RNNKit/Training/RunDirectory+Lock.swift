@@ -29,7 +29,8 @@ extension RunDirectory {
     /// `.lock`, the file a trainer locks while it writes the folder.
     public var lockPath: String { file(".lock") }
 
-    /// Creates the folder if needed and locks it for this process (non-blocking).
+    /// Creates the folder if needed and locks it for this process (non-blocking). On a file
+    /// system that has no locks (some network mounts), the folder is used unlocked.
     /// - Throws: `RNNKitError` if another process holds the lock (naming its process id), or
     ///   the folder or lock file cannot be created.
     public func lock() throws -> RunLock {
@@ -39,6 +40,9 @@ extension RunDirectory {
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             if errno == EINTR { continue }
             let reason = errno
+            if reason == ENOLCK || reason == EOPNOTSUPP || reason == ENOSYS {
+                break                                   // a file system without locks: train unlocked rather than not at all
+            }
             close(fd)
             guard reason == EWOULDBLOCK else {
                 throw RNNKitError("cannot lock '\(lockPath)': \(String(cString: strerror(reason)))")
