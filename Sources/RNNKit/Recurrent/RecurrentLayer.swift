@@ -140,15 +140,19 @@ final class RecurrentLayer<Scalar: RNNScalar> {
                 let cp = cPrevBase.map { $0 + t * B * H }, cn = cPrevBase.map { nextSlot($0, cLast!, t: t, T: T, B: B) }
                 // Recurrent product h_{t−1} (n, H) · W_hhᵀ (H, G·H): into the gates for RNN
                 // and LSTM, into its own buffer for GRU (b_hn and r apply to it separately).
+                // Only up to the last row still running (sequences sorted by length skip the
+                // rest): an ended row's gates are never read, its state passes through.
                 let target = (cell == .gru ? ghStep! : g) + r * GH, beta: Scalar = cell == .gru ? 0 : 1
-                if prepacked {
-                    gemm(transA: false, m: n, alpha: 1, a: hp + r * H, lda: H, packedB: packedWhhT, beta: beta,
+                let lens = lengths.map { $0 + r }
+                let m = runningRows(n, t: t, lengths: lens)
+                if m == 0 {
+                } else if prepacked {
+                    gemm(transA: false, m: m, alpha: 1, a: hp + r * H, lda: H, packedB: packedWhhT, beta: beta,
                          c: target, ldc: GH, maxThreads: pieces > 1 ? 1 : nil)
                 } else {
-                    gemm(transA: false, transB: true, m: n, n: GH, k: H, alpha: 1, a: hp + r * H, lda: H,
+                    gemm(transA: false, transB: true, m: m, n: GH, k: H, alpha: 1, a: hp + r * H, lda: H,
                          b: whh, ldb: H, beta: beta, c: target, ldc: GH)
                 }
-                let lens = lengths.map { $0 + r }
                 switch cell {
                 case .lstm:
                     lstmStepForward(batch: n, hidden: H, t: t, lengths: lens, gates: g + r * GH, hPrev: hp + r * H,
@@ -229,13 +233,16 @@ final class RecurrentLayer<Scalar: RNNScalar> {
                     elmanStepBackward(relu: cell == .rnnRelu, batch: n, hidden: H, t: t, lengths: lens,
                                       dh: carried, gates: g, dGates: dg, dhDirect: next)
                 }
-                // dL/dh_{t−1} = direct part + dL/d(gh) (n, G·H) · W_hh (G·H, H)
+                // dL/dh_{t−1} = direct part + dL/d(gh) (n, G·H) · W_hh (G·H, H); an ended row's
+                // dL/d(gh) is zero, so only the rows up to the last one running.
                 let dgh = dGH + (t * B + r) * GH
-                if prepacked {
-                    gemm(transA: false, m: n, alpha: 1, a: dgh, lda: GH, packedB: packedWhh, beta: 1,
+                let m = runningRows(n, t: t, lengths: lens)
+                if m == 0 {
+                } else if prepacked {
+                    gemm(transA: false, m: m, alpha: 1, a: dgh, lda: GH, packedB: packedWhh, beta: 1,
                          c: next, ldc: H, maxThreads: pieces > 1 ? 1 : nil)
                 } else {
-                    gemm(transA: false, transB: false, m: n, n: H, k: GH, alpha: 1, a: dgh, lda: GH,
+                    gemm(transA: false, transB: false, m: m, n: H, k: GH, alpha: 1, a: dgh, lda: GH,
                          b: whh, ldb: H, beta: 1, c: next, ldc: H)
                 }
                 swap(&carried, &next)
@@ -254,6 +261,15 @@ final class RecurrentLayer<Scalar: RNNScalar> {
             accumulateColumnSums(dGH, rows: T * B, cols: GH, lda: GH, into: arena.gradientPointer(biasHH))
         }
         backpropagateInput(input, dGates: dG, rows: T * B, dInput: dInput, accumulate: accumulate)
+    }
+
+    /// The rows 0 ..< m of a piece of n rows that step t must compute: through the last one
+    /// whose sequence is still running (length > t); n without lengths.
+    func runningRows(_ n: Int, t: Int, lengths: UnsafePointer<Int>?) -> Int {
+        guard let lengths else { return n }
+        var m = n
+        while m > 0 && lengths[m - 1] <= t { m -= 1 }
+        return m
     }
 
     // MARK: - Threads
