@@ -36,6 +36,10 @@ final class RecurrentLayer<Scalar: RNNScalar> {
     let cLast = ScratchBuffer<Scalar>()     // (B, H) final cell state c_n
     let packedWhhT: GEMMPackedB<Scalar>     // W_hhᵀ (H, G·H) in the GEMM kernel's layout, per forward
     let packedWhh: GEMMPackedB<Scalar>      // W_hh (G·H, H) in the GEMM kernel's layout, per backward
+    /// Set by `holdWeights`: W_hh and W_ih stay packed across calls (no packing per call).
+    private(set) var weightsHeld = false
+    var packedWihT: GEMMPackedB<Scalar>?    // W_ihᵀ (I, G·H) while held: dense input projection
+    var packedWih: GEMMPackedB<Scalar>?     // W_ih (G·H, I) while held: dL/dx
     let biasRow = ScratchBuffer<Scalar>()   // (G·H) bias folded into the input projection
     let tokenProjection = ScratchBuffer<Scalar>()  // (V, G·H) token input: bias + table·W_ihᵀ; backward: dG summed by token
     // Backward.
@@ -107,8 +111,8 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         projectInput(input, rows: T * B, into: gates, bias: foldedBias())
         // The per-step product h·W_hhᵀ reuses W_hhᵀ packed once for all T steps; a single
         // step (a cell) is not worth the packing.
-        let prepacked = T > 1
-        if prepacked { packedWhhT.pack(transB: true, b: whh, ldb: H) }
+        let prepacked = T > 1 || weightsHeld
+        if prepacked && !weightsHeld { packedWhhT.pack(transB: true, b: whh, ldb: H) }
 
         guard T > 0 else { return }
         let first = reverse ? T - 1 : 0
@@ -206,8 +210,8 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         if let dhN { dh.update(from: dhN, count: B * H) } else { dh.update(repeating: 0, count: B * H) }
         if let dc { if let dcN { dc.update(from: dcN, count: B * H) } else { dc.update(repeating: 0, count: B * H) } }
         let whh = arena.valuePointer(weightHH)
-        let prepacked = T > 1
-        if prepacked { packedWhh.pack(transB: false, b: whh, ldb: H) }
+        let prepacked = T > 1 || weightsHeld
+        if prepacked && !weightsHeld { packedWhh.pack(transB: false, b: whh, ldb: H) }
 
         // Each thread runs the whole reverse loop for its own batch rows (see forward).
         let pieces = rowPieces(steps: T, batch: B)
@@ -271,6 +275,28 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         while m > 0 && lengths[m - 1] <= t { m -= 1 }
         return m
     }
+
+    // MARK: - Held weights
+
+    /// Packs W_hh (both ways) and W_ih (both ways) once for the calls that follow — a decoder
+    /// runs the layer once per target step, each call one step of a few rows, where packing
+    /// the weights would cost as much as the products — until `releaseWeights`. Call it again
+    /// whenever the weights change: held products read the packed copies, not the arena.
+    func holdWeights() {
+        let H = hiddenSize, I = inputSize, GH = cell.gateCount * H
+        let whh = UnsafePointer(arena.valuePointer(weightHH)), wih = UnsafePointer(arena.valuePointer(weightIH))
+        packedWhhT.pack(transB: true, b: whh, ldb: H)
+        packedWhh.pack(transB: false, b: whh, ldb: H)
+        let wihT = packedWihT ?? GEMMPackedB(k: I, n: GH), wihPlain = packedWih ?? GEMMPackedB(k: GH, n: I)
+        wihT.pack(transB: true, b: wih, ldb: I)
+        wihPlain.pack(transB: false, b: wih, ldb: I)
+        packedWihT = wihT
+        packedWih = wihPlain
+        weightsHeld = true
+    }
+
+    /// Goes back to packing the weights in every call.
+    func releaseWeights() { weightsHeld = false }
 
     // MARK: - Threads
 

@@ -44,6 +44,12 @@ extension Seq2Seq {
             }
         }
         attention?.prepare(memory: memory, steps: S, batch: B, lengths: lengths, decoderSteps: T)
+        // The decoder's modules run once per step on B rows or fewer: their weights are packed
+        // here, once per forward (every forward starts here, after any change to the weights).
+        decoder.holdWeights()
+        combine?.holdWeights()
+        generator.holdWeights()
+        attention?.query?.holdWeights()
     }
 
     // MARK: - Decoder step
