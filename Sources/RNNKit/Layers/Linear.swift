@@ -34,6 +34,10 @@ public final class Linear<Scalar: RNNScalar>: Module {
     /// W packed once for the products of many calls (`holdWeights`): Wᵀ (I, O) for forward,
     /// W (O, I) for dx; nil = pack on every call.
     private var heldWeights: (transposed: GEMMPackedB<Scalar>, plain: GEMMPackedB<Scalar>)?
+    /// While deferring (`deferWeightGradients`): room for `capacity` rows, `rows` kept so far.
+    private var deferred: (capacity: Int, rows: Int)?
+    private let deferredX = ScratchBuffer<Scalar>()    // (rows, I)
+    private let deferredDY = ScratchBuffer<Scalar>()   // (rows, O)
     /// Whether calls are saved for backward (training) or each replaces the last (evaluation).
     public var isTraining = true
 
@@ -142,6 +146,24 @@ public final class Linear<Scalar: RNNScalar>: Module {
     /// Goes back to packing W in every product.
     func releaseWeights() { heldWeights = nil }
 
+    /// Keeps x and dy of the backward passes that follow, up to `maxRows` rows in all, and adds
+    /// their dW = dyᵀ·x at `flushWeightGradients` as one GEMM (a decoder's per-step calls are
+    /// too small for an efficient product each). db and dx are never deferred.
+    func deferWeightGradients(maxRows: Int) {
+        _ = deferredX.ensure(maxRows * inFeatures)
+        _ = deferredDY.ensure(maxRows * outFeatures)
+        deferred = (maxRows, 0)
+    }
+
+    /// Adds the deferred dW and stops deferring.
+    func flushWeightGradients() {
+        defer { deferred = nil }
+        guard let d = deferred, d.rows > 0 else { return }
+        gemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: d.rows,
+             alpha: 1, a: deferredDY.pointer, lda: outFeatures, b: deferredX.pointer, ldb: inFeatures,
+             beta: 1, c: arena.gradientPointer(weight), ldc: inFeatures)
+    }
+
     // MARK: - Backward
 
     /// Back-propagates through the most recent `forward` not yet backpropagated: adds
@@ -172,9 +194,15 @@ public final class Linear<Scalar: RNNScalar>: Module {
     func backward(x: UnsafePointer<Scalar>, dy: UnsafePointer<Scalar>, rows: Int,
                   dx: UnsafeMutablePointer<Scalar>?) {
         let w = arena.valuePointer(weight)                                  // (O, I)
-        gemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows,
-             alpha: 1, a: dy, lda: outFeatures, b: x, ldb: inFeatures,
-             beta: 1, c: arena.gradientPointer(weight), ldc: inFeatures)     // dW (O, I)
+        if let d = deferred, d.rows + rows <= d.capacity {                  // dW at flushWeightGradients
+            (deferredX.pointer + d.rows * inFeatures).update(from: x, count: rows * inFeatures)
+            (deferredDY.pointer + d.rows * outFeatures).update(from: dy, count: rows * outFeatures)
+            deferred!.rows += rows
+        } else {
+            gemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows,
+                 alpha: 1, a: dy, lda: outFeatures, b: x, ldb: inFeatures,
+                 beta: 1, c: arena.gradientPointer(weight), ldc: inFeatures) // dW (O, I)
+        }
         if let bias {
             accumulateColumnSums(dy, rows: rows, cols: outFeatures, lda: outFeatures,
                                  into: arena.gradientPointer(bias))          // db (O)

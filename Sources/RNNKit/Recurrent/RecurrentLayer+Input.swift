@@ -48,14 +48,17 @@ extension RecurrentLayer {
     /// Dense input: dW_ih (G·H, I) += dGᵀ·X, and dInput = dX (N, I) = dG·W_ih (added when
     /// `accumulate`). Token input: S (V, G·H) sums the rows of dG by token, then
     /// dW_ih += Sᵀ·table and dInput = d(table) (V, I) += S·W_ih (always added).
+    /// Without `weightGradient` (deferred, see `deferWeightGradients`) dense input adds no dW_ih.
     func backpropagateInput(_ input: LayerInput<Scalar>, dGates dG: UnsafePointer<Scalar>, rows N: Int,
-                            dInput: UnsafeMutablePointer<Scalar>?, accumulate: Bool) {
+                            dInput: UnsafeMutablePointer<Scalar>?, accumulate: Bool, weightGradient: Bool = true) {
         let I = inputSize, GH = cell.gateCount * hiddenSize
         let wih = arena.valuePointer(weightIH), dWih = arena.gradientPointer(weightIH)
         switch input {
         case .dense(let x):
-            gemm(transA: true, transB: false, m: GH, n: I, k: N, alpha: 1, a: dG, lda: GH,
-                 b: x, ldb: I, beta: 1, c: dWih, ldc: I)
+            if weightGradient {
+                gemm(transA: true, transB: false, m: GH, n: I, k: N, alpha: 1, a: dG, lda: GH,
+                     b: x, ldb: I, beta: 1, c: dWih, ldc: I)
+            }
             if let dInput, weightsHeld, let packed = packedWih {
                 gemm(transA: false, m: N, alpha: 1, a: dG, lda: GH, packedB: packed, beta: accumulate ? 1 : 0,
                      c: dInput, ldc: I)

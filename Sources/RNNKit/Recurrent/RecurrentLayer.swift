@@ -40,6 +40,13 @@ final class RecurrentLayer<Scalar: RNNScalar> {
     private(set) var weightsHeld = false
     var packedWihT: GEMMPackedB<Scalar>?    // W_ihᵀ (I, G·H) while held: dense input projection
     var packedWih: GEMMPackedB<Scalar>?     // W_ih (G·H, I) while held: dL/dx
+    // Deferred weight gradients (`deferWeightGradients`): the rows of every backward since.
+    var deferredCapacity = 0                // rows; 0 = not deferring
+    var deferredRows = 0
+    let deferredDGH = ScratchBuffer<Scalar>()  // (rows, G·H) dL/d(gh)
+    let deferredDG = ScratchBuffer<Scalar>()   // (rows, G·H) GRU dL/d(gi) (RNN, LSTM: the same as dL/d(gh))
+    let deferredH = ScratchBuffer<Scalar>()    // (rows, H) h_{t−1}
+    let deferredX = ScratchBuffer<Scalar>()    // (rows, I) x_t
     let biasRow = ScratchBuffer<Scalar>()   // (G·H) bias folded into the input projection
     let tokenProjection = ScratchBuffer<Scalar>()  // (V, G·H) token input: bias + table·W_ihᵀ; backward: dG summed by token
     // Backward.
@@ -256,15 +263,19 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         dh0?.update(from: dh, count: B * H)
         if let dc0, let dc { dc0.update(from: dc, count: B * H) }
 
-        // Weight gradients: one GEMM each over all T·B rows.
+        // Weight gradients: one GEMM each over all T·B rows — or, while deferring, the rows
+        // are kept for one GEMM over every call's rows at `flushWeightGradients`.
         // dW_hh (G·H, H) += dGHᵀ (G·H, T·B) · H_prev (T·B, H); dW_ih and dX from dG (T·B, G·H).
-        gemm(transA: true, transB: false, m: GH, n: H, k: T * B, alpha: 1, a: dGH, lda: GH,
-             b: hPrev.pointer, ldb: H, beta: 1, c: arena.gradientPointer(weightHH), ldc: H)
+        let deferred = deferRows(dGates: dG, dGatesHidden: dGH, input: input, rows: T * B)
+        if !deferred {
+            gemm(transA: true, transB: false, m: GH, n: H, k: T * B, alpha: 1, a: dGH, lda: GH,
+                 b: hPrev.pointer, ldb: H, beta: 1, c: arena.gradientPointer(weightHH), ldc: H)
+        }
         if let biasIH, let biasHH {
             accumulateColumnSums(dG, rows: T * B, cols: GH, lda: GH, into: arena.gradientPointer(biasIH))
             accumulateColumnSums(dGH, rows: T * B, cols: GH, lda: GH, into: arena.gradientPointer(biasHH))
         }
-        backpropagateInput(input, dGates: dG, rows: T * B, dInput: dInput, accumulate: accumulate)
+        backpropagateInput(input, dGates: dG, rows: T * B, dInput: dInput, accumulate: accumulate, weightGradient: !deferred)
     }
 
     /// The rows 0 ..< m of a piece of n rows that step t must compute: through the last one
@@ -297,6 +308,46 @@ final class RecurrentLayer<Scalar: RNNScalar> {
 
     /// Goes back to packing the weights in every call.
     func releaseWeights() { weightsHeld = false }
+
+    // MARK: - Deferred weight gradients
+
+    /// Keeps the rows of the backward passes that follow, up to `maxRows` in all, and adds
+    /// their dW_ih and dW_hh at `flushWeightGradients` as one GEMM each: a decoder's per-step
+    /// calls have a few rows each, too few for an efficient product of their own. (Bias
+    /// gradients and dL/dx are never deferred.) Dense input only; token input is not deferred.
+    func deferWeightGradients(maxRows: Int) {
+        let H = hiddenSize, GH = cell.gateCount * H
+        _ = deferredDGH.ensure(maxRows * GH)
+        if cell == .gru { _ = deferredDG.ensure(maxRows * GH) }
+        _ = deferredH.ensure(maxRows * H)
+        _ = deferredX.ensure(maxRows * inputSize)
+        deferredCapacity = maxRows
+        deferredRows = 0
+    }
+
+    /// Copies one backward's rows if deferring (and they fit); returns whether it did.
+    private func deferRows(dGates dG: UnsafePointer<Scalar>, dGatesHidden dGH: UnsafePointer<Scalar>,
+                           input: LayerInput<Scalar>, rows N: Int) -> Bool {
+        guard deferredCapacity > 0, deferredRows + N <= deferredCapacity, case .dense(let x) = input else { return false }
+        let H = hiddenSize, I = inputSize, GH = cell.gateCount * H, at = deferredRows
+        (deferredDGH.pointer + at * GH).update(from: dGH, count: N * GH)
+        if cell == .gru { (deferredDG.pointer + at * GH).update(from: dG, count: N * GH) }
+        (deferredH.pointer + at * H).update(from: hPrev.pointer, count: N * H)
+        (deferredX.pointer + at * I).update(from: x, count: N * I)
+        deferredRows += N
+        return true
+    }
+
+    /// Adds the deferred rows' dW_hh += dGHᵀ·H_prev and dW_ih += dGᵀ·X, and stops deferring.
+    func flushWeightGradients() {
+        defer { deferredRows = 0; deferredCapacity = 0 }
+        let n = deferredRows, H = hiddenSize, I = inputSize, GH = cell.gateCount * H
+        guard n > 0 else { return }
+        gemm(transA: true, transB: false, m: GH, n: H, k: n, alpha: 1, a: deferredDGH.pointer, lda: GH,
+             b: deferredH.pointer, ldb: H, beta: 1, c: arena.gradientPointer(weightHH), ldc: H)
+        gemm(transA: true, transB: false, m: GH, n: I, k: n, alpha: 1, a: cell == .gru ? deferredDG.pointer : deferredDGH.pointer,
+             lda: GH, b: deferredX.pointer, ldb: I, beta: 1, c: arena.gradientPointer(weightIH), ldc: I)
+    }
 
     // MARK: - Threads
 

@@ -34,4 +34,12 @@ extension RecurrentStack {
 
     /// Packs the weights in every call again.
     func releaseWeights() { for layer in layers.joined() { layer.releaseWeights() } }
+
+    /// Defers every layer's weight gradients over the backward passes that follow, up to
+    /// `maxRows` rows (T·B summed over the calls) per layer, until `flushWeightGradients`
+    /// (see `RecurrentLayer.deferWeightGradients`).
+    func deferWeightGradients(maxRows: Int) { for layer in layers.joined() { layer.deferWeightGradients(maxRows: maxRows) } }
+
+    /// Adds the deferred weight gradients and stops deferring.
+    func flushWeightGradients() { for layer in layers.joined() { layer.flushWeightGradients() } }
 }

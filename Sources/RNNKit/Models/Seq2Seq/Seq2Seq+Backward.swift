@@ -61,6 +61,11 @@ extension Seq2Seq {
         let dfeed = dFeed.ensure(B * H)
         dfeed.update(repeating: 0, count: B * H)
         let dctx = dContext.ensure(B * C), dq = dQuery.ensure(B * H)
+        // The per-step products of the decoder and combine have a few rows each: their weight
+        // gradients are added once after the loop, over every step's rows.
+        let stepped = stepRows.reduce(0, +)
+        decoder.deferWeightGradients(maxRows: stepped)
+        combine?.deferWeightGradients(maxRows: stepped)
         for t in stride(from: T - 1, through: 0, by: -1) {
             let R = stepRows[t]                                            // the columns step t computed
             let dOut = dGen + t * B * H                                    // becomes dL/d(top s_{t+1})
@@ -104,6 +109,8 @@ extension Seq2Seq {
             }
             (ds).update(from: ds + 2 * block, count: 2 * block)            // s_t becomes the next step's s_{t+1}
         }
+        decoder.flushWeightGradients()
+        combine?.flushWeightGradients()
         targetEmbedding.backward(ids: inputIDs.pointer, dy: dEmb, rows: N)
         // dL/ds_0 → the encoder's final states (through the bridge), then the memory and the encoder.
         let D = c.directions
