@@ -32,26 +32,19 @@ public enum SpectralNorm {
         }
     }
 
-    /// A = WᵀW (n, n) if m ≥ n, else WWᵀ (m, m), in Double.
+    /// A = WᵀW (n, n) if m ≥ n, else WWᵀ (m, m), in Double (one GEMM).
     static func gramMatrix<Scalar: RNNScalar>(rows m: Int, cols n: Int, values w: UnsafePointer<Scalar>) -> [Double] {
         let k = min(m, n)
         var a = [Double](repeating: 0, count: k * k)
-        let x = (0..<m * n).map { Double(w[$0]) }
-        if m >= n {
-            for r in 0..<m {                        // A += w_rᵀ w_r, row by row
-                for i in 0..<n {
-                    let wi = x[r * n + i]
-                    if wi == 0 { continue }
-                    for j in 0..<n { a[i * n + j] += wi * x[r * n + j] }
-                }
-            }
-        } else {
-            for i in 0..<m {
-                for j in 0...i {
-                    var s = 0.0
-                    for c in 0..<n { s += x[i * n + c] * x[j * n + c] }
-                    a[i * m + j] = s
-                    a[j * m + i] = s
+        let x = (0..<m * n).map { Double(w[$0]) }                   // W (m, n)
+        x.withUnsafeBufferPointer { x in
+            a.withUnsafeMutableBufferPointer { a in
+                if m >= n {         // WᵀW: (n, m)·(m, n)
+                    gemm(transA: true, transB: false, m: n, n: n, k: m, alpha: 1, a: x.baseAddress!, lda: n,
+                         b: x.baseAddress!, ldb: n, beta: 0, c: a.baseAddress!, ldc: n)
+                } else {            // WWᵀ: (m, n)·(n, m)
+                    gemm(transA: false, transB: true, m: m, n: m, k: n, alpha: 1, a: x.baseAddress!, lda: n,
+                         b: x.baseAddress!, ldb: n, beta: 0, c: a.baseAddress!, ldc: m)
                 }
             }
         }
@@ -101,19 +94,44 @@ public struct RecurrentSpectralNorm: Sendable, Equatable {
     /// σ_max of each (H, H) gate block in PyTorch's order (i, f, g, o / r, z, n); one value
     /// (the same as `sigmaMax`) for an Elman RNN.
     public let gates: [Double]
+
+    /// Creates a record from its values.
+    public init(name: String, sigmaMax: Double, gates: [Double]) {
+        self.name = name
+        self.sigmaMax = sigmaMax
+        self.gates = gates
+    }
+
+    /// Measures a (G·H, H) recurrent matrix of `gates` = G row blocks.
+    init<Scalar: RNNScalar>(name: String, gates G: Int, hidden H: Int, values w: UnsafePointer<Scalar>) {
+        let whole = SpectralNorm.largestSingularValue(rows: G * H, cols: H, values: w)
+        self.init(name: name, sigmaMax: whole, gates: G == 1 ? [whole]
+            : (0..<G).map { SpectralNorm.largestSingularValue(rows: H, cols: H, values: w + $0 * H * H) })
+    }
 }
 
 extension RecurrentStack {
     /// σ_max of every `weight_hh` (each layer and direction, in parameter order) and of its
     /// gate blocks, by `SpectralNorm`'s power iteration.
     public func spectralNorms() -> [RecurrentSpectralNorm] {
-        let H = hiddenSize, G = cell.gateCount
-        return layers.joined().map { layer in
-            let w = UnsafePointer(arena.valuePointer(layer.weightHH))        // (G·H, H)
-            let whole = SpectralNorm.largestSingularValue(rows: G * H, cols: H, values: w)
-            let gates = G == 1 ? [whole]
-                : (0..<G).map { SpectralNorm.largestSingularValue(rows: H, cols: H, values: w + $0 * H * H) }
-            return RecurrentSpectralNorm(name: layer.weightHH.name, sigmaMax: whole, gates: gates)
+        layers.joined().map { layer in
+            RecurrentSpectralNorm(name: layer.weightHH.name, gates: cell.gateCount, hidden: hiddenSize,
+                                  values: arena.valuePointer(layer.weightHH))      // (G·H, H)
+        }
+    }
+}
+
+extension ParameterArena {
+    /// σ_max of every recurrent weight in the arena — each parameter whose name ends in a
+    /// component starting with `weight_hh` (`rnn.weight_hh_l0`, `decoder.cell.weight_hh`) and
+    /// whose shape is (G·H, H) — and of its G gate blocks, in parameter order. Any model's
+    /// recurrent layers and cells, found by PyTorch's names.
+    public func recurrentSpectralNorms() -> [RecurrentSpectralNorm] {
+        entries.compactMap { e in
+            let last = e.name.split(separator: ".").last ?? ""
+            guard last.hasPrefix("weight_hh"), e.shape.count == 2, e.shape[1] > 0, e.shape[0] % e.shape[1] == 0 else { return nil }
+            return RecurrentSpectralNorm(name: e.name, gates: e.shape[0] / e.shape[1], hidden: e.shape[1],
+                                         values: valuePointer(e))
         }
     }
 }
