@@ -24,7 +24,7 @@ public enum RecurrentInitialization: String, Sendable, CaseIterable {
         case .rnnTanh:
             return "identity initialisation is for ReLU RNNs (Le, Jaitly & Hinton 2015): with tanh, h_t = tanh(h_{t−1}) shrinks the state every step instead of copying it; use --cell rnn-relu, or --init orthogonal"
         case .lstm, .gru:
-            return "identity initialisation is for ReLU RNNs (Le, Jaitly & Hinton 2015): an \(cell.rawValue)'s W_hh feeds \(cell.gateCount) sigmoid and tanh gate blocks, where an identity block does not copy the state (its memory comes from the gates); use --init orthogonal"
+            return "identity initialisation is for ReLU RNNs (Le, Jaitly & Hinton 2015): \(cell == .lstm ? "an LSTM" : "a GRU")'s W_hh feeds \(cell.gateCount) sigmoid and tanh gate blocks, where an identity block does not copy the state (its memory comes from the gates); use --init orthogonal"
         }
     }
 }

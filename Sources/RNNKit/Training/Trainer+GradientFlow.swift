@@ -47,6 +47,15 @@ public enum GradientFlowReport {
         return JSONValue.object(extra + members + sigmaMembers(spectralNorms)).serialized
     }
 
+    /// One JSON object: `labels` (strings) and `numbers` first, then the flow's members (`cell`,
+    /// `steps`, `hidden` [layer][direction][t], `cell_state` for LSTM), then `sigma_max`
+    /// {name: σ} and `sigma_max_gates` {name: [σ of each gate block]}.
+    public static func json(_ flow: GradientFlow, spectralNorms: [RecurrentSpectralNorm],
+                            labels: [(key: String, value: String)], numbers: [(key: String, value: Double)] = []) -> String {
+        json(flow, spectralNorms: spectralNorms,
+             extra: labels.map { ($0.key, .string($0.value)) } + numbers.map { ($0.key, .double($0.value)) })
+    }
+
     /// `sigma_max` and `sigma_max_gates` members (empty for no norms).
     static func sigmaMembers(_ norms: [RecurrentSpectralNorm]) -> [(key: String, value: JSONValue)] {
         guard !norms.isEmpty else { return [] }
