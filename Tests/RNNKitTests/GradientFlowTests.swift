@@ -46,6 +46,26 @@ import Testing
         #expect(abs(rnn.spectralNorms()[0].sigmaMax - rho) <= 1e-9 * rho)
     }
 
+    /// In Float, norms far below √(smallest Float) are still measured: ρ = 0.5 over 120 steps
+    /// leaves 0.5¹¹⁹ ≈ 1.5e-36 of the gradient, whose squares (≈ 1e-72) only Double holds.
+    @Test func tinyNormsDoNotUnderflowInFloat() throws {
+        let T = 120, B = 1, H = 4
+        let rnn = RNN<Float>(inputSize: 1, hiddenSize: H, nonlinearity: .tanh, seed: 1)
+        for name in ["weight_ih_l0", "bias_ih_l0", "bias_hh_l0"] { rnn.arena.fill(rnn.arena.entry(named: name)!, with: 0) }
+        let q = Self.orthogonal(H, seed: 4)
+        try rnn.arena.setValue(Tensor(shape: [H, H], scalars: q.map { Float(0.5 * $0) }), named: "weight_hh_l0")
+        rnn.recordsGradientFlow = true
+        _ = rnn.forward(Tensor(zeros: [T, B, 1]))
+        var dOut = [Float](repeating: 0, count: T * B * H)
+        dOut[(T - 1) * H] = 1
+        _ = rnn.backward(gradOutput: Tensor(shape: [T, B, H], scalars: dOut))
+        let norms = try #require(rnn.gradientFlow).hidden[0][0]
+        for t in [0, 10, 60, T - 1] {
+            let expected = pow(0.5, Double(T - 1 - t))
+            #expect(abs(norms[t] - expected) <= 1e-4 * expected, "t = \(t): \(norms[t]) vs \(expected)")
+        }
+    }
+
     /// Without `recordsGradientFlow` there is no record, and recording changes no gradient.
     @Test func recordingIsOptionalAndChangesNothing() {
         func run(_ record: Bool) -> (GradientFlow?, [Float], [Float]) {

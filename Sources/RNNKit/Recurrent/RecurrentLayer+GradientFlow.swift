@@ -2,6 +2,8 @@
 // time when asked for (`recordsGradientNorms`). Off, backward pays one nil check per step and
 // allocates nothing; on, it writes one sum of squares per batch row and step into (T, B)
 // buffers allocated before the time loop, and the norms are summed over the batch afterwards.
+// Squares are summed in Double: in Float, a gradient of 1e-23 (common after 100 steps of a
+// vanishing product) would square to below the smallest subnormal and read as 0.
 
 extension RecurrentLayer {
     // MARK: - Recording (inside the reverse time loop)
@@ -15,7 +17,7 @@ extension RecurrentLayer {
     /// - lengths: the lengths of these rows (already offset to row r), nil = all T.
     func recordGradientSquares(t: Int, firstRow r: Int, rows n: Int, lengths: UnsafePointer<Int>?,
                                dh: UnsafePointer<Scalar>, dc: UnsafePointer<Scalar>?,
-                               hSquares: UnsafeMutablePointer<Scalar>, cSquares: UnsafeMutablePointer<Scalar>?) {
+                               hSquares: UnsafeMutablePointer<Double>, cSquares: UnsafeMutablePointer<Double>?) {
         let H = hiddenSize, GH = cell.gateCount * H, B = batch
         for b in 0..<n {
             let slot = t * B + r + b
@@ -25,16 +27,16 @@ extension RecurrentLayer {
                 continue
             }
             let dhb = dh + b * H
-            var sum: Scalar = 0
-            for j in 0..<H { sum += dhb[j] * dhb[j] }
+            var sum = 0.0
+            for j in 0..<H { let d = Double(dhb[j]); sum += d * d }
             hSquares[slot] = sum
             guard let cSquares, let dc else { continue }
             let o = gates.pointer + slot * GH + 3 * H           // (H) the output gate of row b
             let th = tanhC.pointer + slot * H                   // (H) tanh(c_t) of row b
             let dcb = dc + b * H
-            var sumC: Scalar = 0
+            var sumC = 0.0
             for j in 0..<H {
-                let total = dcb[j] + dhb[j] * o[j] * (1 - th[j] * th[j])
+                let total = Double(dcb[j] + dhb[j] * o[j] * (1 - th[j] * th[j]))
                 sumC += total * total
             }
             cSquares[slot] = sumC
@@ -54,10 +56,10 @@ extension RecurrentLayer {
     }
 
     /// √(Σ_b squares[t, b]) for each t, summed in Double.
-    private func norms(_ squares: ScratchBuffer<Scalar>, _ T: Int, _ B: Int) -> [Double] {
+    private func norms(_ squares: ScratchBuffer<Double>, _ T: Int, _ B: Int) -> [Double] {
         (0..<T).map { t in
             var sum = 0.0
-            for b in 0..<B { sum += Double(squares.pointer[t * B + b]) }
+            for b in 0..<B { sum += squares.pointer[t * B + b] }
             return sum.squareRoot()
         }
     }

@@ -47,8 +47,8 @@ final class RecurrentLayer<Scalar: RNNScalar> {
     // Gradient flow, filled by backward only while `recordsGradientNorms` (see +GradientFlow).
     var recordsGradientNorms = false
     var recordedShape: (steps: Int, batch: Int)?    // (T, B) of the last recorded backward
-    let hGradSquares = ScratchBuffer<Scalar>()  // (T, B) ‖dL/dh_t‖² of each batch row
-    let cGradSquares = ScratchBuffer<Scalar>()  // (T, B) LSTM ‖dL/dc_t‖² of each batch row
+    let hGradSquares = ScratchBuffer<Double>()  // (T, B) ‖dL/dh_t‖² of each batch row, in Double
+    let cGradSquares = ScratchBuffer<Double>()  // (T, B) LSTM ‖dL/dc_t‖² of each batch row, in Double
 
     /// Registers `weight_ih{suffix}`, `weight_hh{suffix}` and, with bias, `bias_ih{suffix}`,
     /// `bias_hh{suffix}` in PyTorch's order, each drawn from U(−1/√H, 1/√H).
