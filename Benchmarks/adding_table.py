@@ -9,7 +9,7 @@ def ratio(snapshot):
     return h[0] / h[-1] if h[-1] else float("nan")
 
 def fmt(x):
-    return "0 (underflow)" if x == 0 else f"{x:.2e}"
+    return "0 (below Float)" if x == 0 else f"{x:.2e}"
 
 print("| T | cell | init | lr | steps | test MSE at the end | best | ‖∂L/∂h_0‖/‖∂L/∂h_T−1‖ start → end | σ_max(W_hh) start → end |")
 print("|---:|---|---|---:|---:|---:|---:|---|---|")
