@@ -31,6 +31,9 @@ public final class Linear<Scalar: RNNScalar>: Module {
     let bias: ParameterArena<Scalar>.Entry?
     /// The inputs of the Tensor-level `forward` calls not yet backpropagated, last in first out.
     private var savedInputs = CallTape<Tensor<Scalar>>()
+    /// W packed once for the products of many calls (`holdWeights`): Wᵀ (I, O) for forward,
+    /// W (O, I) for dx; nil = pack on every call.
+    private var heldWeights: (transposed: GEMMPackedB<Scalar>, plain: GEMMPackedB<Scalar>)?
     /// Whether calls are saved for backward (training) or each replaces the last (evaluation).
     public var isTraining = true
 
@@ -92,6 +95,7 @@ public final class Linear<Scalar: RNNScalar>: Module {
     public func forward(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(input.shape.last == inFeatures,
                      "Linear: input shape \(input.shape) must end in inFeatures = \(inFeatures)")
+        releaseWeights()                    // the arena's current weights, not a held copy
         let rows = input.count / inFeatures
         var output = [Scalar](repeating: 0, count: rows * outFeatures)   // (N, O)
         if rows > 0 {
@@ -114,10 +118,29 @@ public final class Linear<Scalar: RNNScalar>: Module {
             fillRows(y, rows: rows, cols: outFeatures, ldc: outFeatures,    // y = b
                      bias: arena.valuePointer(bias))                        // (O)
         }
-        gemm(transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures,
-             alpha: 1, a: x, lda: inFeatures, b: w, ldb: inFeatures,
-             beta: bias == nil ? 0 : 1, c: y, ldc: outFeatures)
+        if let held = heldWeights {
+            gemm(transA: false, m: rows, alpha: 1, a: x, lda: inFeatures, packedB: held.transposed,
+                 beta: bias == nil ? 0 : 1, c: y, ldc: outFeatures)
+        } else {
+            gemm(transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures,
+                 alpha: 1, a: x, lda: inFeatures, b: w, ldb: inFeatures,
+                 beta: bias == nil ? 0 : 1, c: y, ldc: outFeatures)
+        }
     }
+
+    /// Packs W once for the products of the calls that follow (a decoder's calls, one per
+    /// target step, each on a few rows), until `releaseWeights`. Call it again whenever W
+    /// changes: held products read the packed copy, not the arena.
+    func holdWeights() {
+        let (O, I) = (outFeatures, inFeatures), w = UnsafePointer(arena.valuePointer(weight))
+        let held = heldWeights ?? (GEMMPackedB(k: I, n: O), GEMMPackedB(k: O, n: I))
+        held.transposed.pack(transB: true, b: w, ldb: I)
+        held.plain.pack(transB: false, b: w, ldb: I)
+        heldWeights = held
+    }
+
+    /// Goes back to packing W in every product.
+    func releaseWeights() { heldWeights = nil }
 
     // MARK: - Backward
 
@@ -127,6 +150,7 @@ public final class Linear<Scalar: RNNScalar>: Module {
     /// - Returns: dL/dx (…, I), the shape of that `forward`'s input.
     public func backward(_ gradOutput: Tensor<Scalar>) -> Tensor<Scalar> {
         let input = savedInputs.pop("Linear")
+        releaseWeights()
         let rows = input.count / inFeatures
         precondition(gradOutput.shape == Array(input.shape.dropLast()) + [outFeatures],
                      "Linear: gradOutput shape \(gradOutput.shape) does not match the output of input \(input.shape)")
@@ -155,7 +179,10 @@ public final class Linear<Scalar: RNNScalar>: Module {
             accumulateColumnSums(dy, rows: rows, cols: outFeatures, lda: outFeatures,
                                  into: arena.gradientPointer(bias))          // db (O)
         }
-        if let dx {
+        if let dx, let held = heldWeights {
+            gemm(transA: false, m: rows, alpha: 1, a: dy, lda: outFeatures, packedB: held.plain,
+                 beta: 0, c: dx, ldc: inFeatures)                            // dx (N, I)
+        } else if let dx {
             gemm(transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures,
                  alpha: 1, a: dy, lda: outFeatures, b: w, ldb: inFeatures,
                  beta: 0, c: dx, ldc: inFeatures)                            // dx (N, I)

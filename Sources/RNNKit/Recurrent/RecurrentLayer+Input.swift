@@ -25,8 +25,12 @@ extension RecurrentLayer {
         switch input {
         case .dense(let x):
             fillRows(gates, rows: N, cols: GH, ldc: GH, bias: bias)
-            gemm(transA: false, transB: true, m: N, n: GH, k: I, alpha: 1, a: x, lda: I,
-                 b: wih, ldb: I, beta: 1, c: gates, ldc: GH)
+            if weightsHeld, let packed = packedWihT {
+                gemm(transA: false, m: N, alpha: 1, a: x, lda: I, packedB: packed, beta: 1, c: gates, ldc: GH)
+            } else {
+                gemm(transA: false, transB: true, m: N, n: GH, k: I, alpha: 1, a: x, lda: I,
+                     b: wih, ldb: I, beta: 1, c: gates, ldc: GH)
+            }
         case .tokens(let ids, let table, let V):
             let projected = tokenProjection.ensure(V * GH)                  // (V, G·H)
             fillRows(projected, rows: V, cols: GH, ldc: GH, bias: bias)
@@ -52,7 +56,10 @@ extension RecurrentLayer {
         case .dense(let x):
             gemm(transA: true, transB: false, m: GH, n: I, k: N, alpha: 1, a: dG, lda: GH,
                  b: x, ldb: I, beta: 1, c: dWih, ldc: I)
-            if let dInput {
+            if let dInput, weightsHeld, let packed = packedWih {
+                gemm(transA: false, m: N, alpha: 1, a: dG, lda: GH, packedB: packed, beta: accumulate ? 1 : 0,
+                     c: dInput, ldc: I)
+            } else if let dInput {
                 gemm(transA: false, transB: false, m: N, n: I, k: GH, alpha: 1, a: dG, lda: GH,
                      b: wih, ldb: I, beta: accumulate ? 1 : 0, c: dInput, ldc: I)
             }

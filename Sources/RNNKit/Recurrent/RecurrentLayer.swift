@@ -36,6 +36,10 @@ final class RecurrentLayer<Scalar: RNNScalar> {
     let cLast = ScratchBuffer<Scalar>()     // (B, H) final cell state c_n
     let packedWhhT: GEMMPackedB<Scalar>     // W_hhᵀ (H, G·H) in the GEMM kernel's layout, per forward
     let packedWhh: GEMMPackedB<Scalar>      // W_hh (G·H, H) in the GEMM kernel's layout, per backward
+    /// Set by `holdWeights`: W_hh and W_ih stay packed across calls (no packing per call).
+    private(set) var weightsHeld = false
+    var packedWihT: GEMMPackedB<Scalar>?    // W_ihᵀ (I, G·H) while held: dense input projection
+    var packedWih: GEMMPackedB<Scalar>?     // W_ih (G·H, I) while held: dL/dx
     let biasRow = ScratchBuffer<Scalar>()   // (G·H) bias folded into the input projection
     let tokenProjection = ScratchBuffer<Scalar>()  // (V, G·H) token input: bias + table·W_ihᵀ; backward: dG summed by token
     // Backward.
@@ -112,8 +116,8 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         projectInput(input, rows: T * B, into: gates, bias: foldedBias())
         // The per-step product h·W_hhᵀ reuses W_hhᵀ packed once for all T steps; a single
         // step (a cell) is not worth the packing.
-        let prepacked = T > 1
-        if prepacked { packedWhhT.pack(transB: true, b: whh, ldb: H) }
+        let prepacked = T > 1 || weightsHeld
+        if prepacked && !weightsHeld { packedWhhT.pack(transB: true, b: whh, ldb: H) }
 
         guard T > 0 else { return }
         let first = reverse ? T - 1 : 0
@@ -145,15 +149,19 @@ final class RecurrentLayer<Scalar: RNNScalar> {
                 let cp = cPrevBase.map { $0 + t * B * H }, cn = cPrevBase.map { nextSlot($0, cLast!, t: t, T: T, B: B) }
                 // Recurrent product h_{t−1} (n, H) · W_hhᵀ (H, G·H): into the gates for RNN
                 // and LSTM, into its own buffer for GRU (b_hn and r apply to it separately).
+                // Only up to the last row still running (sequences sorted by length skip the
+                // rest): an ended row's gates are never read, its state passes through.
                 let target = (cell == .gru ? ghStep! : g) + r * GH, beta: Scalar = cell == .gru ? 0 : 1
-                if prepacked {
-                    gemm(transA: false, m: n, alpha: 1, a: hp + r * H, lda: H, packedB: packedWhhT, beta: beta,
+                let lens = lengths.map { $0 + r }
+                let m = runningRows(n, t: t, lengths: lens)
+                if m == 0 {
+                } else if prepacked {
+                    gemm(transA: false, m: m, alpha: 1, a: hp + r * H, lda: H, packedB: packedWhhT, beta: beta,
                          c: target, ldc: GH, maxThreads: pieces > 1 ? 1 : nil)
                 } else {
-                    gemm(transA: false, transB: true, m: n, n: GH, k: H, alpha: 1, a: hp + r * H, lda: H,
+                    gemm(transA: false, transB: true, m: m, n: GH, k: H, alpha: 1, a: hp + r * H, lda: H,
                          b: whh, ldb: H, beta: beta, c: target, ldc: GH)
                 }
-                let lens = lengths.map { $0 + r }
                 switch cell {
                 case .lstm:
                     lstmStepForward(batch: n, hidden: H, t: t, lengths: lens, gates: g + r * GH, hPrev: hp + r * H,
@@ -207,8 +215,8 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         if let dhN { dh.update(from: dhN, count: B * H) } else { dh.update(repeating: 0, count: B * H) }
         if let dc { if let dcN { dc.update(from: dcN, count: B * H) } else { dc.update(repeating: 0, count: B * H) } }
         let whh = arena.valuePointer(weightHH)
-        let prepacked = T > 1
-        if prepacked { packedWhh.pack(transB: false, b: whh, ldb: H) }
+        let prepacked = T > 1 || weightsHeld
+        if prepacked && !weightsHeld { packedWhh.pack(transB: false, b: whh, ldb: H) }
         let hSquares = recordsGradientNorms ? hGradSquares.ensure(T * B) : nil        // (T, B)
         let cSquares = recordsGradientNorms && cell == .lstm ? cGradSquares.ensure(T * B) : nil
         recordedShape = recordsGradientNorms ? (T, B) : nil
@@ -243,13 +251,16 @@ final class RecurrentLayer<Scalar: RNNScalar> {
                     elmanStepBackward(relu: cell == .rnnRelu, batch: n, hidden: H, t: t, lengths: lens,
                                       dh: carried, gates: g, dGates: dg, dhDirect: next)
                 }
-                // dL/dh_{t−1} = direct part + dL/d(gh) (n, G·H) · W_hh (G·H, H)
+                // dL/dh_{t−1} = direct part + dL/d(gh) (n, G·H) · W_hh (G·H, H); an ended row's
+                // dL/d(gh) is zero, so only the rows up to the last one running.
                 let dgh = dGH + (t * B + r) * GH
-                if prepacked {
-                    gemm(transA: false, m: n, alpha: 1, a: dgh, lda: GH, packedB: packedWhh, beta: 1,
+                let m = runningRows(n, t: t, lengths: lens)
+                if m == 0 {
+                } else if prepacked {
+                    gemm(transA: false, m: m, alpha: 1, a: dgh, lda: GH, packedB: packedWhh, beta: 1,
                          c: next, ldc: H, maxThreads: pieces > 1 ? 1 : nil)
                 } else {
-                    gemm(transA: false, transB: false, m: n, n: H, k: GH, alpha: 1, a: dgh, lda: GH,
+                    gemm(transA: false, transB: false, m: m, n: H, k: GH, alpha: 1, a: dgh, lda: GH,
                          b: whh, ldb: H, beta: 1, c: next, ldc: H)
                 }
                 swap(&carried, &next)
@@ -269,6 +280,37 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         }
         backpropagateInput(input, dGates: dG, rows: T * B, dInput: dInput, accumulate: accumulate)
     }
+
+    /// The rows 0 ..< m of a piece of n rows that step t must compute: through the last one
+    /// whose sequence is still running (length > t); n without lengths.
+    func runningRows(_ n: Int, t: Int, lengths: UnsafePointer<Int>?) -> Int {
+        guard let lengths else { return n }
+        var m = n
+        while m > 0 && lengths[m - 1] <= t { m -= 1 }
+        return m
+    }
+
+    // MARK: - Held weights
+
+    /// Packs W_hh (both ways) and W_ih (both ways) once for the calls that follow — a decoder
+    /// runs the layer once per target step, each call one step of a few rows, where packing
+    /// the weights would cost as much as the products — until `releaseWeights`. Call it again
+    /// whenever the weights change: held products read the packed copies, not the arena.
+    func holdWeights() {
+        let H = hiddenSize, I = inputSize, GH = cell.gateCount * H
+        let whh = UnsafePointer(arena.valuePointer(weightHH)), wih = UnsafePointer(arena.valuePointer(weightIH))
+        packedWhhT.pack(transB: true, b: whh, ldb: H)
+        packedWhh.pack(transB: false, b: whh, ldb: H)
+        let wihT = packedWihT ?? GEMMPackedB(k: I, n: GH), wihPlain = packedWih ?? GEMMPackedB(k: GH, n: I)
+        wihT.pack(transB: true, b: wih, ldb: I)
+        wihPlain.pack(transB: false, b: wih, ldb: I)
+        packedWihT = wihT
+        packedWih = wihPlain
+        weightsHeld = true
+    }
+
+    /// Goes back to packing the weights in every call.
+    func releaseWeights() { weightsHeld = false }
 
     // MARK: - Threads
 

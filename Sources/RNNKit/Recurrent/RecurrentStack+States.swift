@@ -25,3 +25,13 @@ extension RecurrentStack {
                               c: cell.hasCellState ? Tensor(shape: shape, scalars: c) : nil)
     }
 }
+
+extension RecurrentStack {
+    /// Packs every layer's weights once for the calls that follow (see
+    /// `RecurrentLayer.holdWeights`): for a stack run one step at a time, as a decoder runs it.
+    /// Call it again after the weights change; `releaseWeights` goes back to packing per call.
+    func holdWeights() { for layer in layers.joined() { layer.holdWeights() } }
+
+    /// Packs the weights in every call again.
+    func releaseWeights() { for layer in layers.joined() { layer.releaseWeights() } }
+}

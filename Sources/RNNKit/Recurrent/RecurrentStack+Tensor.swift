@@ -13,6 +13,7 @@ extension RecurrentStack {
                         lengths: [Int]? = nil) -> (output: Tensor<Scalar>, state: RecurrentState<Scalar>) {
         precondition(input.rank == 3 && input.shape[2] == inputSize,
                      "\(cell.rawValue): input must be (T, B, \(inputSize)), got \(input.shape)")
+        releaseWeights()                    // the arena's current weights, not a held copy
         let T = input.shape[0], B = input.shape[1], H = hiddenSize, D = directions
         let stateShape = [numLayers * D, B, H]
         if let initialState { checkState(initialState, shape: stateShape, "initial state") }
@@ -34,6 +35,7 @@ extension RecurrentStack {
     public func backward(gradOutput: Tensor<Scalar>?, gradState: RecurrentState<Scalar>? = nil)
         -> (input: Tensor<Scalar>, initialState: RecurrentState<Scalar>) {
         prepareBackward()
+        releaseWeights()
         let T = steps, B = batch, H = hiddenSize, D = directions
         let stateShape = [numLayers * D, B, H]
         if let gradOutput {

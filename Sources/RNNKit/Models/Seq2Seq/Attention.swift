@@ -88,18 +88,21 @@ final class Attention<Scalar: RNNScalar> {
         if score == .additive { hidden.ensure(S * B * attentionSize) }
     }
 
-    /// Step `t`: the context (B, C) and weights (B, S) for queries q (B, H).
+    /// Step `t`: the context (B, C) and weights (B, S) for queries q (B, H), of the first
+    /// `rows` sequences only (nil = all B; the rest of context and weights is left as it was).
     func forward(step t: Int, query q: UnsafePointer<Scalar>, context: UnsafeMutablePointer<Scalar>,
-                 weights alpha: UnsafeMutablePointer<Scalar>) {
-        let S = steps, B = batch, C = memorySize, K = keySize, A = attentionSize
+                 weights alpha: UnsafeMutablePointer<Scalar>, rows: Int? = nil) {
+        let S = steps, C = memorySize, K = keySize, A = attentionSize
+        let B = batch, R = rows ?? B
+        precondition(R <= B, "Attention: \(R) rows of a batch of \(B)")
         let k = UnsafePointer(keys.pointer), m = memory!
         if score == .additive {
             let wq = projected.ensure(B * A)
-            query!.forward(x: q, rows: B, into: wq)                                  // (B, A)
+            query!.forward(x: q, rows: R, into: wq)                                  // (B, A)
             let u = hidden.pointer + t * S * B * A                                   // (S, B, A)
             let vw = arena.valuePointer(v!)
             for s in 0..<S {
-                for b in 0..<B {
+                for b in 0..<R {
                     let row = u + (s * B + b) * A, kr = k + (s * B + b) * A, qr = wq + b * A
                     var e = 0.0
                     for a in 0..<A {
@@ -110,11 +113,11 @@ final class Attention<Scalar: RNNScalar> {
                 }
             }
         } else {
-            for b in 0..<B {
+            for b in 0..<R {
                 for s in 0..<S { alpha[b * S + s] = dotProduct(q + b * querySize, k + (s * B + b) * K, K) }
             }
         }
-        for b in 0..<B {                                                            // masked softmax over s
+        for b in 0..<R {                                                            // masked softmax over s
             let row = alpha + b * S, n = lengths[b]
             var top = row[0]
             for s in 1..<n { top = max(top, row[s]) }
@@ -140,16 +143,18 @@ final class Attention<Scalar: RNNScalar> {
     // MARK: - Backward
 
     /// Step `t` in reverse: from dL/dcontext (B, C) and the step's query q (B, H) and weights
-    /// (B, S), writes dL/dq (B, H) and accumulates the keys' and memory's gradients.
+    /// (B, S), writes dL/dq (B, H) and accumulates the keys' and memory's gradients; of the
+    /// first `rows` sequences only (nil = all B), as the step's forward.
     func backward(step t: Int, query q: UnsafePointer<Scalar>, weights alpha: UnsafePointer<Scalar>,
-                  dContext: UnsafePointer<Scalar>, dQuery: UnsafeMutablePointer<Scalar>) {
-        let S = steps, B = batch, C = memorySize, K = keySize, A = attentionSize, H = querySize
+                  dContext: UnsafePointer<Scalar>, dQuery: UnsafeMutablePointer<Scalar>, rows: Int? = nil) {
+        let S = steps, C = memorySize, K = keySize, A = attentionSize, H = querySize
+        let B = batch, R = rows ?? B
         let k = UnsafePointer(keys.pointer), m = memory!, dk = dKeys.pointer, dm = dMemory.pointer
         let de = scratch.ensure(S)
-        let dwq = score == .additive ? dProjected.ensure(B * A) : nil
-        dwq?.update(repeating: 0, count: B * A)
-        dQuery.update(repeating: 0, count: B * H)
-        for b in 0..<B {
+        let dwq = score == .additive ? dProjected.ensure(R * A) : nil
+        dwq?.update(repeating: 0, count: R * A)
+        dQuery.update(repeating: 0, count: R * H)
+        for b in 0..<R {
             let row = alpha + b * S, n = lengths[b], dc = dContext + b * C
             var weighted = Scalar(0)
             for s in 0..<n {                                                        // dα_s, dm_s
@@ -178,7 +183,7 @@ final class Attention<Scalar: RNNScalar> {
                 }
             }
         }
-        if let dwq { query!.backward(x: q, dy: dwq, rows: B, dx: dQuery) }
+        if let dwq { query!.backward(x: q, dy: dwq, rows: R, dx: dQuery) }
     }
 
     /// After every step's backward: dL/dmemory (S, B, C), the keys' gradients included (and

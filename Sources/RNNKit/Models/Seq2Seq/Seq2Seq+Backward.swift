@@ -20,7 +20,8 @@ extension Seq2Seq {
         }
         defer { sampling = g }
         let y = withUnsafeMutablePointer(to: &g) {
-            forwardLogits(source: source, sourceLengths: sourceLengths, targetIn: targetIn, teacher: teacher, sampling: $0)
+            forwardLogits(source: source, sourceLengths: sourceLengths, targetIn: targetIn, teacher: teacher, sampling: $0,
+                          rows: Self.activeRows(targetIn: targetIn, targetOut: targetOut, batch: sourceLengths.count))
         }
         return lossAndBackward(y, targetOut: targetOut)
     }
@@ -29,7 +30,8 @@ extension Seq2Seq {
     @discardableResult
     public func lossAndGradients(source: [Int], sourceLengths: [Int], targetIn: [Int], targetOut: [Int],
                                  teacher: [Bool]? = nil) -> (loss: Scalar, count: Int) {
-        let y = forwardLogits(source: source, sourceLengths: sourceLengths, targetIn: targetIn, teacher: teacher)
+        let y = forwardLogits(source: source, sourceLengths: sourceLengths, targetIn: targetIn, teacher: teacher,
+                              rows: Self.activeRows(targetIn: targetIn, targetOut: targetOut, batch: sourceLengths.count))
         return lossAndBackward(y, targetOut: targetOut)
     }
 
@@ -60,34 +62,45 @@ extension Seq2Seq {
         dfeed.update(repeating: 0, count: B * H)
         let dctx = dContext.ensure(B * C), dq = dQuery.ensure(B * H)
         for t in stride(from: T - 1, through: 0, by: -1) {
+            let R = stepRows[t]                                            // the columns step t computed
             let dOut = dGen + t * B * H                                    // becomes dL/d(top s_{t+1})
             let alpha = weights.pointer + t * B * S
             if luong {
                 // h̃_{t+1} = tanh(combine([c_t; top])): its gradient from the generator and from x_{t+1}.
                 let feed = feeds.pointer + (t + 1) * B * H
-                for i in 0..<(B * H) { dOut[i] = (dOut[i] + dfeed[i]) * (1 - feed[i] * feed[i]) }
+                for i in 0..<(R * H) { dOut[i] = (dOut[i] + dfeed[i]) * (1 - feed[i] * feed[i]) }
                 let dj = dJoined.ensure(B * (C + H))
-                combine!.backward(x: combined.pointer + t * B * (C + H), dy: dOut, rows: B, dx: dj)
-                for b in 0..<B {
+                combine!.backward(x: combined.pointer + t * B * (C + H), dy: dOut, rows: R, dx: dj)
+                for b in 0..<R {
                     (dctx + b * C).update(from: dj + b * (C + H), count: C)
                     (dOut + b * H).update(from: dj + b * (C + H) + C, count: H)
                 }
-                attention!.backward(step: t, query: outputs.pointer + t * B * H, weights: alpha, dContext: dctx, dQuery: dq)
-                for i in 0..<(B * H) { dOut[i] += dq[i] }
+                attention!.backward(step: t, query: outputs.pointer + t * B * H, weights: alpha, dContext: dctx, dQuery: dq, rows: R)
+                for i in 0..<(R * H) { dOut[i] += dq[i] }
             }
-            // The cell: dL/ds_t and dL/dx_t from dL/d(top s_{t+1}) and dL/ds_{t+1}.
-            decoder.backward(dOutput: dOut, dhN: ds, dcN: hasC ? ds + block : nil, dx: dx,
-                             dh0: ds + 2 * block, dc0: hasC ? ds + 3 * block : nil)
-            for b in 0..<B { (dEmb + (t * B + b) * E).update(from: dx + b * I, count: E) }
+            // The cell: dL/ds_t and dL/dx_t from dL/d(top s_{t+1}) and dL/ds_{t+1}, for the
+            // step's R columns; the others' dL/ds_t is zero (they ended before step t).
+            let dh0 = activeRows(ds + 2 * block, R, slot: 2), dc0 = hasC ? activeRows(ds + 3 * block, R, slot: 3) : nil
+            decoder.backward(dOutput: dOut, dhN: activeRows(ds, R, slot: 0), dcN: hasC ? activeRows(ds + block, R, slot: 1) : nil,
+                             dx: dx, dh0: dh0, dc0: dc0)
+            for (part, packed) in [(2, Optional(dh0)), (3, dc0)] {
+                guard let packed else { continue }
+                let target = ds + part * block
+                scatterActiveRows(packed, R, into: target)
+                for l in 0..<L { (target + (l * B + R) * H).update(repeating: 0, count: (B - R) * H) }
+            }
+            for b in 0..<R { (dEmb + (t * B + b) * E).update(from: dx + b * I, count: E) }
+            (dEmb + (t * B + R) * E).update(repeating: 0, count: (B - R) * E)
             switch c.attention {
             case .none: break
             case .bahdanau:
-                for b in 0..<B { (dctx + b * C).update(from: dx + b * I + E, count: C) }
-                attention!.backward(step: t, query: state(t, 0) + (L - 1) * B * H, weights: alpha, dContext: dctx, dQuery: dq)
+                for b in 0..<R { (dctx + b * C).update(from: dx + b * I + E, count: C) }
+                attention!.backward(step: t, query: state(t, 0) + (L - 1) * B * H, weights: alpha, dContext: dctx, dQuery: dq, rows: R)
                 let top = ds + 2 * block + (L - 1) * B * H
-                for i in 0..<(B * H) { top[i] += dq[i] }
+                for i in 0..<(R * H) { top[i] += dq[i] }
             case .luong:
-                for b in 0..<B { (dfeed + b * H).update(from: dx + b * I + E, count: H) }   // dL/dh̃_t
+                for b in 0..<R { (dfeed + b * H).update(from: dx + b * I + E, count: H) }   // dL/dh̃_t
+                (dfeed + R * H).update(repeating: 0, count: (B - R) * H)
             }
             (ds).update(from: ds + 2 * block, count: 2 * block)            // s_t becomes the next step's s_{t+1}
         }

@@ -52,6 +52,8 @@ public final class Seq2Seq<Scalar: RNNScalar>: Module {
     let combined = ScratchBuffer<Scalar>()    // (T, B, C+H) [c_t; top s_{t+1}] (luong)
     let logits = ScratchBuffer<Scalar>()      // (T, B, V); overwritten by dL/dlogits
     let embedded = ScratchBuffer<Scalar>()    // (B, E) emb(y_t) of one step
+    var stepRows: [Int] = []                  // (T) the columns step t computed (see decodeStep)
+    let activeState = ScratchBuffer<Scalar>() // (4, L, B, H) states of a step's active columns, packed (L, R, H)
     let dState = ScratchBuffer<Scalar>()      // (2, 2, L, B, H) dL/ds_{t+1} and dL/ds_t: h then c
     let dInput = ScratchBuffer<Scalar>()      // (B, I) dL/dx_t
     let dTop = ScratchBuffer<Scalar>()        // (T, B, H) dL/d(generator input), then per step dL/d(top s_{t+1})

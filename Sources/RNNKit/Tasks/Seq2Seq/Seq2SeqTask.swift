@@ -72,7 +72,11 @@ public final class Seq2SeqTask: TrainingTask {
     public func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult {
         let step = (epoch - 1) * batchesPerEpoch + index
         updates = step + 1
+        // Longest target first: a decoder step then computes only the targets still running.
         let indices = Seq2SeqBatch.randomIndices(count: train.sources.count, batchSize: settings.batchSize, seed: seed, step: step)
+            .enumerated().sorted { ($0.element == $1.element || train.targets[$0.element].count == train.targets[$1.element].count)
+                ? $0.offset < $1.offset : train.targets[$0.element].count > train.targets[$1.element].count }
+            .map(\.element)
         let batch = Seq2SeqBatch(selecting: indices, sources: train.sources, targets: train.targets)
         var teacher: [Bool]? = nil
         var sampling: SeededGenerator? = nil
@@ -81,11 +85,41 @@ public final class Seq2SeqTask: TrainingTask {
             teacher = settings.sampling.mask(steps: batch.targetSteps, batch: batch.batch, after: step, using: &g)
             if settings.sampling.sample { sampling = g }      // the same stream, after the mask's draws
         }
-        let (loss, count) = model.lossAndGradients(source: batch.source, sourceLengths: batch.sourceLengths,
-                                                   targetIn: batch.targetInput, targetOut: batch.targetOutput, teacher: teacher,
-                                                   sampling: &sampling)
-        return TaskBatchResult(loss: Double(loss), count: count, tokens: batch.targetTokenCount)
+        // With several shards, each samples from its own generator drawn from that stream.
+        let shards = ModelReplicas<Seq2Seq<Float>>.shardCount(columns: batch.batch, minimumColumns: Self.minimumShardPairs)
+        var shardGenerators: [SeededGenerator?] = []
+        if shards > 1 {
+            for _ in 0..<shards {
+                if sampling == nil { shardGenerators.append(nil) } else { shardGenerators.append(SeededGenerator(seed: sampling!.next())) }
+            }
+        }
+        let (loss, count) = replicas.run(shards: shards) { model, k in
+            guard shards > 1 else {
+                let r = model.lossAndGradients(source: batch.source, sourceLengths: batch.sourceLengths, targetIn: batch.targetInput,
+                                               targetOut: batch.targetOutput, teacher: teacher, sampling: &sampling)
+                return (Double(r.loss), r.count)
+            }
+            // Shard k: columns k, k + K, … of the batch, re-padded, and of the teacher mask (T, B).
+            let columns = Array(Swift.stride(from: k, to: batch.batch, by: shards))     // every K-th: still longest first
+            let part = Seq2SeqBatch(selecting: columns.map { batch.indices[$0] }, sources: train.sources, targets: train.targets)
+            let mask = teacher.map { m in
+                (0..<part.targetSteps).flatMap { t in columns.map { m[t * batch.batch + $0] } }
+            }
+            var shardSampling = shardGenerators[k]
+            let r = model.lossAndGradients(source: part.source, sourceLengths: part.sourceLengths, targetIn: part.targetInput,
+                                           targetOut: part.targetOutput, teacher: mask, sampling: &shardSampling)
+            return (Double(r.loss), r.count)
+        }
+        return TaskBatchResult(loss: loss, count: count, tokens: batch.targetTokenCount)
     }
+
+    /// Pairs per shard below which a batch is not split across threads (`ModelReplicas`).
+    static let minimumShardPairs = 16
+
+    /// The primary model and the copies that train the other shards of a batch on other threads.
+    lazy var replicas = ModelReplicas(primary: model, arena: { $0.arena },
+                                      makeReplica: { [configuration = model.configuration] in
+                                          try! Seq2Seq<Float>(configuration) })     // valid: the primary was built from it
 
     /// The optimizer updates so far (the i of ε_i), carried across a resume.
     var updates = 0
