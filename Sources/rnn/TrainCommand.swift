@@ -36,6 +36,7 @@ struct TrainCommand: ParsableCommand {
         if let n = bookkeeping.sampleLength { shown.sampleLength = n }
         if let n = bookkeeping.logEvery { shown.logEvery = n }
         trainer.loop.display = shown
+        trainer.writesGradientFlow = bookkeeping.gradFlow
         let display = ProgressDisplay(logEvery: shown.logEvery,
                                       sampleLength: shown.sampleLength ?? (trainer.data.vocabulary.level == .char ? 200 : 40))
         display.say(summary(trainer))
@@ -51,6 +52,7 @@ struct TrainCommand: ParsableCommand {
         case .completed:
             let best = trainer.progress.bestValidLoss
             display.say("done: best validation loss \(fixed(best, 4)) (perplexity \(fixed(Double.exp(best), 2))); model in \(run.bestPath), metrics in \(run.metricsPath), curve in \(run.lossCurvePath)")
+            if bookkeeping.gradFlow { display.say("gradient flow per validation: \(run.path)/gradflow-step<N>.json and .svg") }
             display.say("try: rnn sample --model \(run.path)")
         }
     }
@@ -69,6 +71,7 @@ struct TrainCommand: ParsableCommand {
         let loaded = try LanguageModelData.load(sources)
         let trainer = try Trainer(model: model.configuration, data: loaded, configuration: training, run: run)
         if let path = model.initWeights { try trainer.loadInitialWeights(from: absolutePath(path)) }
+        if let scheme = model.initialization?.scheme { try trainer.initializeRecurrentWeights(scheme) }
         try trainer.loop.lockRun()
         if run.hasCheckpoint { run.removeRunFiles() }           // only the default scratch folder gets here
         return trainer
@@ -80,6 +83,9 @@ struct TrainCommand: ParsableCommand {
         let checkpoint = try TrainingCheckpoint.read(run)
         if model.initWeights != nil {
             throw RNNKitError("--init-weights only applies to a new run; a resumed run continues from its checkpoint")
+        }
+        if model.initialization != nil {
+            throw RNNKitError("--init only applies to a new run; a resumed run continues from its checkpoint")
         }
         try checkSameSettings(checkpoint)
         var sources = checkpoint.sources

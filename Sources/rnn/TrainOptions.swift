@@ -20,6 +20,12 @@ enum CellOption: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
+/// `--init`: how the recurrent weights start.
+enum InitOption: String, ExpressibleByArgument, CaseIterable {
+    case pytorch, identity, orthogonal
+    var scheme: RecurrentInitialization { RecurrentInitialization(rawValue: rawValue)! }
+}
+
 /// `--optimizer`.
 enum OptimizerOption: String, ExpressibleByArgument, CaseIterable {
     case sgd, adam, adamw, rmsprop, adagrad
@@ -66,6 +72,8 @@ struct ModelOptions: ParsableArguments {
     var tie = false
     @Option(help: ArgumentHelp("Start from these weights instead of a random initialisation: a safetensors file with PyTorch's names, e.g. a PyTorch model's initial state_dict (to reproduce a PyTorch run step for step).", valueName: "file"))
     var initWeights: String?
+    @Option(name: .customLong("init"), help: "Recurrent weights: pytorch (U(-1/√H, 1/√H)), identity (W_hh = I, zero biases; rnn-relu only) or orthogonal (each gate block of W_hh). (default: pytorch)")
+    var initialization: InitOption?
 
     var configuration: LanguageModel<Float>.Configuration {
         let hidden = self.hidden ?? 128
@@ -81,6 +89,12 @@ struct ModelOptions: ParsableArguments {
         let c = configuration
         if tie && c.embeddingSize != c.hiddenSize {
             throw ValidationError("--tie needs --embed equal to --hidden (got \(c.embeddingSize) and \(c.hiddenSize))")
+        }
+        if let scheme = initialization?.scheme, let reason = scheme.refusal(for: c.cell) {
+            throw ValidationError("--init \(scheme.rawValue) with --cell \(cell?.rawValue ?? "lstm"): \(reason)")
+        }
+        if initialization != nil && initWeights != nil {
+            throw ValidationError("--init and --init-weights both set the initial weights; give one")
         }
     }
 }
@@ -158,6 +172,8 @@ struct BookkeepingOptions: ParsableArguments {
     var sampleLength: Int?
     @Option(parsing: .unconditional, help: "Without a terminal, print a log line every this many steps; kept on resume. (default: about every 10 seconds)")
     var logEvery: Int?
+    @Flag(help: "At each validation, write the per-step gradient norms ‖∂L/∂h_t‖ of the last training window with σ_max of each W_hh: gradflow-step<N>.json and .svg in --out.")
+    var gradFlow = false
 
     func validate() throws {
         if let e = evalEvery, e < 0 { throw ValidationError("--eval-every must be ≥ 0, got \(e)") }

@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func bundledFixturesArePresent() {
-        #expect(Self.bundledFixtures.count >= 13)
+        #expect(Self.bundledFixtures.count >= 16)
     }
 
     @Test(arguments: bundledFixtures)
@@ -49,6 +49,7 @@ func checkFixture(at url: URL) throws -> Bool {
     switch fixture.metadata["kind"] {
     case "rnn_grad": return try checkRNNGrad(fixture)
     case "lm_training": return try checkLMTraining(fixture)
+    case "grad_flow": return try checkGradFlow(fixture)
     case let kind:
         Issue.record("\(url.lastPathComponent): unknown fixture kind \(kind ?? "(none)")")
         return false

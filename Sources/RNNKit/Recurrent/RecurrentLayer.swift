@@ -55,6 +55,11 @@ final class RecurrentLayer<Scalar: RNNScalar> {
     let dh = ScratchBuffer<Scalar>()        // (B, H) carried dL/dh
     let dhNext = ScratchBuffer<Scalar>()    // (B, H)
     let dc = ScratchBuffer<Scalar>()        // (B, H) carried dL/dc
+    // Gradient flow, filled by backward only while `recordsGradientNorms` (see +GradientFlow).
+    var recordsGradientNorms = false
+    var recordedShape: (steps: Int, batch: Int)?    // (T, B) of the last recorded backward
+    let hGradSquares = ScratchBuffer<Double>()  // (T, B) ‖dL/dh_t‖² of each batch row, in Double
+    let cGradSquares = ScratchBuffer<Double>()  // (T, B) LSTM ‖dL/dc_t‖² of each batch row, in Double
 
     /// Registers `weight_ih{suffix}`, `weight_hh{suffix}` and, with bias, `bias_ih{suffix}`,
     /// `bias_hh{suffix}` in PyTorch's order, each drawn from U(−1/√H, 1/√H).
@@ -219,6 +224,9 @@ final class RecurrentLayer<Scalar: RNNScalar> {
         let whh = arena.valuePointer(weightHH)
         let prepacked = T > 1 || weightsHeld
         if prepacked && !weightsHeld { packedWhh.pack(transB: false, b: whh, ldb: H) }
+        let hSquares = recordsGradientNorms ? hGradSquares.ensure(T * B) : nil        // (T, B)
+        let cSquares = recordsGradientNorms && cell == .lstm ? cGradSquares.ensure(T * B) : nil
+        recordedShape = recordsGradientNorms ? (T, B) : nil
 
         // Each thread runs the whole reverse loop for its own batch rows (see forward).
         let pieces = rowPieces(steps: T, batch: B)
@@ -230,6 +238,12 @@ final class RecurrentLayer<Scalar: RNNScalar> {
                 if let dOutput {
                     addOutputGradientStep(dOutput + (t * B + r) * ldo, ldo: ldo, batch: n, hidden: H, t: t,
                                           lengths: lens, into: carried)
+                }
+                // `carried` is now the whole dL/dh_t: from the output (and the layer above),
+                // and from step t+1 in this direction.
+                if let hSquares {
+                    recordGradientSquares(t: t, firstRow: r, rows: n, lengths: lens, dh: carried,
+                                          dc: dc.map { $0 + r * H }, hSquares: hSquares, cSquares: cSquares)
                 }
                 switch cell {
                 case .lstm:

@@ -96,7 +96,8 @@ public struct RunDirectory: Sendable {
 
     /// Removes the files a run writes (to start a new run in a scratch folder).
     public func removeRunFiles() {
-        for name in ["metrics.jsonl", "loss.svg", "best.safetensors", "latest.safetensors"] + stateFileNames() {
+        let gradientFlow = fileNames().filter { $0.hasPrefix("gradflow-step") }
+        for name in ["metrics.jsonl", "loss.svg", "best.safetensors", "latest.safetensors"] + stateFileNames() + gradientFlow {
             unlink(file(name))
         }
     }

@@ -2,7 +2,10 @@
 /// of a run with a test split, what the best checkpoint measured on it.
 ///
 /// `{"epoch", "step", "train_loss", "valid_loss", "valid_<metric>"…, "lr", "tokens_per_s",
-/// "elapsed_s", "epoch_end"}`, plus `"test_loss", "test_<metric>"…` on the test line.
+/// "elapsed_s", "epoch_end", "sigma_max": {name: σ}, "sigma_max_gates": {name: [σ_gate…]}}`,
+/// plus `"test_loss", "test_<metric>"…` on the test line. The σ entries (σ_max of every
+/// recurrent weight `…weight_hh…` and, for LSTM and GRU, of its gate blocks; see
+/// `ParameterArena.recurrentSpectralNorms`) are there when the model has recurrent weights.
 public struct TaskMetricsRecord: Equatable, Sendable {
     /// The epoch (1-based) the validation belongs to.
     public var epoch: Int
@@ -24,6 +27,8 @@ public struct TaskMetricsRecord: Equatable, Sendable {
     public var epochEnd: Bool
     /// The test loss and metrics of the best checkpoint, on the final line.
     public var test: (loss: Double, metrics: [Metric])?
+    /// σ_max of each recurrent weight and of its gate blocks at this validation (empty if not measured).
+    public var spectralNorms: [RecurrentSpectralNorm] = []
 
     /// A named number.
     public struct Metric: Equatable, Sendable {
@@ -61,6 +66,13 @@ public struct TaskMetricsRecord: Equatable, Sendable {
         members += validMetrics.map { ("valid_" + $0.name, .rounded($0.value, 4)) }
         members += [("lr", .double(learningRate)), ("tokens_per_s", .rounded(tokensPerSecond, 1)),
                     ("elapsed_s", .rounded(elapsedSeconds, 2)), ("epoch_end", .bool(epochEnd))]
+        if !spectralNorms.isEmpty {
+            members.append(("sigma_max", .object(spectralNorms.map { ($0.name, .rounded($0.sigmaMax, 6)) })))
+            let gated = spectralNorms.filter { $0.gates.count > 1 }
+            if !gated.isEmpty {
+                members.append(("sigma_max_gates", .object(gated.map { ($0.name, .array($0.gates.map { .rounded($0, 6) })) })))
+            }
+        }
         if let test {
             members.append(("test_loss", .rounded(test.loss, 6)))
             members += test.metrics.map { ("test_" + $0.name, .rounded($0.value, 4)) }
@@ -87,6 +99,25 @@ public struct TaskMetricsRecord: Equatable, Sendable {
             }
         }
         if f.has("test_loss") { test = (try f.double("test_loss"), testMetrics) }
+        if f.has("sigma_max") { spectralNorms = try Self.spectralNorms(f) }
+    }
+
+    /// The σ entries of a metrics line, in the line's order.
+    private static func spectralNorms(_ f: JSONFields) throws -> [RecurrentSpectralNorm] {
+        let whole = try f.object("sigma_max")
+        let gates = f.has("sigma_max_gates") ? try f.object("sigma_max_gates") : nil
+        guard case let .object(members) = whole.value else { return [] }
+        return try members.map { name, _ in
+            let sigma = try whole.double(name)
+            var perGate = [sigma]
+            if let gates, gates.has(name) {
+                guard case let .array(items) = try gates.required(name) else {
+                    throw RNNKitError("metrics line: sigma_max_gates.\(name) is not an array")
+                }
+                perGate = try items.enumerated().map { k, _ in try JSONFields(.object([("v", items[k])]), "sigma_max_gates.\(name)").double("v") }
+            }
+            return RecurrentSpectralNorm(name: name, sigmaMax: sigma, gates: perGate)
+        }
     }
 
     /// The records of a `metrics.jsonl` text, skipping lines that do not parse.

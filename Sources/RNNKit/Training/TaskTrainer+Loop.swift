@@ -106,8 +106,8 @@ extension TaskTrainer {
             secondsRemaining: Double(max(totalSteps - progress.step, 0)) * perStep)
     }
 
-    /// Validates, records, anneals and applies early stopping (at an epoch end), and writes
-    /// the checkpoints. Returns false if `shouldStop` interrupted the validation (nothing
+    /// Validates, records (with σ_max of every recurrent weight), anneals and applies early
+    /// stopping (at an epoch end), and writes the checkpoints. Returns false if `shouldStop` interrupted the validation (nothing
     /// recorded).
     func validate(epochEnd: Bool, shouldStop: () -> Bool, events: (TaskTrainingEvent) -> Void) throws -> Bool {
         task.module.setTraining(false)
@@ -130,12 +130,13 @@ extension TaskTrainer {
                 }
             }
         }
-        let record = TaskMetricsRecord(
+        var record = TaskMetricsRecord(
             epoch: progress.epoch, step: progress.step,
             trainLoss: progress.epochLossSum / Double(max(progress.epochCount, 1)), validLoss: evaluation.loss,
             validMetrics: evaluation.metrics.map { .init($0.name, $0.value) }, learningRate: progress.learningRate,
             tokensPerSecond: Double(progress.tokensSinceValidation) / max(progress.secondsSinceValidation, 1e-9),
             elapsedSeconds: elapsedSeconds, epochEnd: epochEnd)
+        record.spectralNorms = task.arena.recurrentSpectralNorms()
         progress.lastValidationStep = progress.step
         progress.tokensSinceValidation = 0
         progress.secondsSinceValidation = 0

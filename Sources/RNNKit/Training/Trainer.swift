@@ -95,15 +95,21 @@ public final class Trainer {
     @discardableResult
     public func train(shouldStop: () -> Bool = { false },
                       events: (TrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
-        try loop.train(shouldStop: shouldStop) { event in
+        var fileError: Error?
+        let outcome = try loop.train(shouldStop: shouldStop) { event in
             switch event {
             case let .step(report): events(.step(report))
             case let .validation(record, improved, annealedFrom):
+                if writesGradientFlow && fileError == nil {
+                    do { try writeGradientFlow(step: record.step, spectralNorms: record.spectralNorms) } catch { fileError = error }
+                }
                 events(.validation(MetricsRecord(record), improved: improved, annealedFrom: annealedFrom))
             case .stoppedEarly: break                                   // no early stopping for language models
             case let .test(evaluation): events(.test(loss: evaluation.loss))
             }
         }
+        if let fileError { throw fileError }
+        return outcome
     }
 
     /// `count` tokens sampled from the current model after a line end, at `temperature`, as
@@ -114,6 +120,18 @@ public final class Trainer {
 
     /// Writes the latest checkpoint (weights, optimizer state, carried state, progress).
     public func saveLatest() throws { try loop.saveLatest() }
+
+    /// Re-initialises the recurrent weights by `scheme` (`identity`: W_hh = I and zero biases,
+    /// ReLU RNNs only; `orthogonal`: each gate block of W_hh random orthogonal), drawing from
+    /// the run's seed, before training starts.
+    /// - Throws: `RNNKitError` if training has started, or for `identity` on another cell (with the reason).
+    public func initializeRecurrentWeights(_ scheme: RecurrentInitialization) throws {
+        guard loop.progress.step == 0 && loop.lastCheckpointStep < 0 else {
+            throw RNNKitError("initial weights can only be set before training starts")
+        }
+        var generator = SeededGenerator(seed: configuration.seed ^ 0x1E17_0A7E)
+        try model.rnn.initialize(scheme, generator: &generator)
+    }
 
     /// Replaces the initial weights with those of a safetensors file under PyTorch's names (for
     /// example a PyTorch model's `state_dict` right after construction), before training starts.
