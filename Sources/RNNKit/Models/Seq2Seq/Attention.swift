@@ -6,7 +6,7 @@
 //   α        = softmax over s < length of e                               (B, S)
 //   c        = Σ_s α_s m_s                                                (B, C)
 // Backward, per step in reverse:
-//   dα_s = dc·m_s;  dm_s += α_s dc;  de_s = α_s (dα_s − Σ α dα)
+//   dα_s = dc·m_s (+ a direct dα_s);  dm_s += α_s dc;  de_s = α_s (dα_s − Σ α dα)
 //   dot/general:  dq = Σ_s de_s k_s;  dk_s += de_s q
 //   additive:     du_s = de_s v ⊙ (1 − u_s²);  dv += Σ_s de_s u_s;  dk_s += du_s;  dq = W_qᵀ Σ_s du_s
 // and once after every step: dm += dkeys·W_k (general, additive), dW_k, db.
@@ -141,8 +141,11 @@ final class Attention<Scalar: RNNScalar> {
 
     /// Step `t` in reverse: from dL/dcontext (B, C) and the step's query q (B, H) and weights
     /// (B, S), writes dL/dq (B, H) and accumulates the keys' and memory's gradients.
+    /// `dWeights` (B, S), if given, is a gradient reaching the weights α directly (the
+    /// captioner's doubly stochastic regularizer), added to the one through the context.
     func backward(step t: Int, query q: UnsafePointer<Scalar>, weights alpha: UnsafePointer<Scalar>,
-                  dContext: UnsafePointer<Scalar>, dQuery: UnsafeMutablePointer<Scalar>) {
+                  dContext: UnsafePointer<Scalar>, dQuery: UnsafeMutablePointer<Scalar>,
+                  dWeights: UnsafePointer<Scalar>? = nil) {
         let S = steps, B = batch, C = memorySize, K = keySize, A = attentionSize, H = querySize
         let k = UnsafePointer(keys.pointer), m = memory!, dk = dKeys.pointer, dm = dMemory.pointer
         let de = scratch.ensure(S)
@@ -154,7 +157,7 @@ final class Attention<Scalar: RNNScalar> {
             var weighted = Scalar(0)
             for s in 0..<n {                                                        // dα_s, dm_s
                 let ms = m + (s * B + b) * C, dms = dm + (s * B + b) * C
-                de[s] = dotProduct(dc, ms, C)
+                de[s] = dotProduct(dc, ms, C) + (dWeights?[b * S + s] ?? 0)
                 weighted += row[s] * de[s]
                 for j in 0..<C { dms[j] += row[s] * dc[j] }
             }
