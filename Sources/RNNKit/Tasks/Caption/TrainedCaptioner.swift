@@ -11,6 +11,8 @@ public struct TrainedCaptioner {
     public let source: CaptionDataSource
     /// The file it was read from.
     public let path: String
+    /// The seed of the run (its generated data, its initialisation).
+    public let seed: UInt64
 
     /// Reads a model from a run folder (`best.safetensors`, else `latest`) or a file.
     /// - Throws: `RNNKitError` if the file is missing, corrupted, of another kind, or its
@@ -22,7 +24,10 @@ public struct TrainedCaptioner {
             let model = try Captioner<Float>(configuration)
             try saved.loadWeights(into: model.arena)
             model.setTraining(false)
-            return TrainedCaptioner(model: model, vocabulary: vocabulary, settings: settings, source: source, path: saved.path)
+            let training = try JSONFields(try saved.json("training"), "training")
+            let loop = try TrainingLoopConfiguration(json: try training.required("loop"))
+            return TrainedCaptioner(model: model, vocabulary: vocabulary, settings: settings, source: source, path: saved.path,
+                                    seed: loop.seed)
         }
     }
 
