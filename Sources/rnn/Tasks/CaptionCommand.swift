@@ -202,14 +202,19 @@ struct CaptionEvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Greedy captions of a data set against its references: one JSON line with exact_match, token_accuracy, bleu, localization (grounded data), loss and count.",
-        discussion: "With no data options: the run's own validation set.")
+        discussion: "With no data options: the run's own validation set; with --images and --captions, every image of the files; with --data, the validation images it generates.")
 
     @Option(help: ArgumentHelp("A run folder or checkpoint file of `rnn caption train`.", valueName: "dir")) var model: String
     @OptionGroup(title: "Data") var data: CaptionDataOptions
 
     func run() throws {
         let trained = try TrainedCaptioner.load(model)
-        let set = data.anyGiven ? try data.source.load(seed: trained.seed).valid : try trained.source.load(seed: trained.seed).valid
+        let set: CaptionedImages
+        if let images = data.images, let captions = data.captions {
+            set = try CaptionFiles.read(images: images, captions: captions)               // every image of the files
+        } else {
+            set = try (data.anyGiven ? data.source : trained.source).load(seed: trained.seed).valid
+        }
         print(try trained.evaluate(set))
     }
 }
