@@ -27,7 +27,9 @@ enum Gzip {
             }
             let crc = littleEndian32(bytes, end), size = littleEndian32(bytes, end + 4)
             let data = inflater.output
-            guard CRC32.checksum(data) == crc else {
+            var check = CRC32()
+            data.withUnsafeBytes { check.update($0) }
+            guard check.value == crc else {
                 throw RNNKitError("\(name): corrupt: the CRC-32 of the decompressed data does not match the gzip trailer at byte \(end)")
             }
             guard UInt32(truncatingIfNeeded: data.count) == size else {
