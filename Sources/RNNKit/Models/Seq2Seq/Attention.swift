@@ -101,11 +101,16 @@ final class Attention<Scalar: RNNScalar> {
             for s in 0..<S {
                 for b in 0..<B {
                     let row = u + (s * B + b) * A, kr = k + (s * B + b) * A, qr = wq + b * A
+                    for a in 0..<A { row[a] = qr[a] + kr[a] }
+                }
+            }
+            // u = tanh(u) over all S·B rows at once: the vectorised kernel of the Elman cell for Float.
+            elmanStepForward(relu: false, batch: S * B, hidden: A, t: 0, lengths: nil, gates: u, hPrev: u, hOut: u)
+            for s in 0..<S {
+                for b in 0..<B {
+                    let row = u + (s * B + b) * A
                     var e = 0.0
-                    for a in 0..<A {
-                        row[a] = Scalar.tanh(qr[a] + kr[a])
-                        e += Double(vw[a] * row[a])
-                    }
+                    for a in 0..<A { e += Double(vw[a] * row[a]) }
                     alpha[b * S + s] = Scalar(e)
                 }
             }
