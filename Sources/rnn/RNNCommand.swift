@@ -17,7 +17,8 @@ struct RNNCommand: ParsableCommand {
         discussion: "Start with 'rnn train': with no arguments it trains a small character LSTM on a built-in corpus.",
         version: rnnKitVersion,
         subcommands: [TrainCommand.self, SampleCommand.self, EvalCommand.self, ScoreCommand.self, ClassifyCommand.self,
-                      TagCommand.self, ForecastCommand.self, AnomalyCommand.self, Seq2SeqCommand.self, ImportCommand.self, DiagnoseCommand.self, ExplainCommand.self, InfoCommand.self, BenchCommand.self],
+                      TagCommand.self, ForecastCommand.self, AnomalyCommand.self, Seq2SeqCommand.self, CaptionCommand.self,
+                      ImportCommand.self, DiagnoseCommand.self, ExplainCommand.self, InfoCommand.self, BenchCommand.self],
         defaultSubcommand: InfoCommand.self
     )
 

@@ -10,7 +10,7 @@ import Testing
 /// be checkable.
 @Suite struct ModelParityTests {
     /// The models RNNKit builds so far.
-    static let supportedModels: Set<String> = ["SequenceClassifier", "SequenceTagger", "Forecaster", "SequenceAutoencoder", "Seq2Seq"]
+    static let supportedModels: Set<String> = ["SequenceClassifier", "SequenceTagger", "Forecaster", "SequenceAutoencoder", "Seq2Seq", "Captioner"]
 
     static var bundledFixtures: [URL] {
         ParityTests.fixtureFiles(in: Bundle.module.resourceURL!.appendingPathComponent("Fixtures/models"))
@@ -124,6 +124,24 @@ struct FixtureModel {
                 let r = try run(b)
                 return (m.lossAndGradients(source: r.source, sourceLengths: r.lengths, targetIn: r.targetIn,
                                            targetOut: try b.intTarget, teacher: r.teacher).loss, [:])
+            }
+        case "Captioner":
+            let m = try Captioner<Float>(try CaptionerConfiguration(json: config))
+            arena = m.arena
+            let input = m.configuration.imageChannels == nil ? "features" : "image"
+            outputs = { b in
+                let x = try b.floats(input), captionIn = try b.ints("caption_in")
+                let r = input == "image" ? m.forward(images: x, captionIn: captionIn) : m.forward(features: x, captionIn: captionIn)
+                return ["logits": r.logits, "attention": r.attention]
+            }
+            lossAndGradients = { b in
+                let x = try b.floats(input), captionIn = try b.ints("caption_in"), captionOut = try b.intTarget
+                if input == "image" {
+                    let r = m.lossAndGradients(images: x, captionIn: captionIn, captionOut: captionOut, imageGradient: true)
+                    return (Float(r.loss.loss), ["image": r.dImages!])
+                }
+                let r = m.lossAndGradients(features: x, captionIn: captionIn, captionOut: captionOut, featureGradient: true)
+                return (Float(r.loss.loss), ["features": r.dFeatures!])
             }
         case let model:
             throw RNNKitError("\(f.name): model \(model) is not built yet")

@@ -6,7 +6,7 @@
 //   α        = softmax over s < length of e                               (B, S)
 //   c        = Σ_s α_s m_s                                                (B, C)
 // Backward, per step in reverse:
-//   dα_s = dc·m_s;  dm_s += α_s dc;  de_s = α_s (dα_s − Σ α dα)
+//   dα_s = dc·m_s (+ a direct dα_s);  dm_s += α_s dc;  de_s = α_s (dα_s − Σ α dα)
 //   dot/general:  dq = Σ_s de_s k_s;  dk_s += de_s q
 //   additive:     du_s = de_s v ⊙ (1 − u_s²);  dv += Σ_s de_s u_s;  dk_s += du_s;  dq = W_qᵀ Σ_s du_s
 // and once after every step: dm += dkeys·W_k (general, additive), dW_k, db.
@@ -104,11 +104,16 @@ final class Attention<Scalar: RNNScalar> {
             for s in 0..<S {
                 for b in 0..<R {
                     let row = u + (s * B + b) * A, kr = k + (s * B + b) * A, qr = wq + b * A
+                    for a in 0..<A { row[a] = qr[a] + kr[a] }
+                }
+            }
+            // u = tanh(u) over all S·B rows at once: the vectorised kernel of the Elman cell for Float.
+            elmanStepForward(relu: false, batch: S * B, hidden: A, t: 0, lengths: nil, gates: u, hPrev: u, hOut: u)
+            for s in 0..<S {
+                for b in 0..<B {
+                    let row = u + (s * B + b) * A
                     var e = 0.0
-                    for a in 0..<A {
-                        row[a] = Scalar.tanh(qr[a] + kr[a])
-                        e += Double(vw[a] * row[a])
-                    }
+                    for a in 0..<A { e += Double(vw[a] * row[a]) }
                     alpha[b * S + s] = Scalar(e)
                 }
             }
@@ -143,12 +148,22 @@ final class Attention<Scalar: RNNScalar> {
     // MARK: - Backward
 
     /// Step `t` in reverse: from dL/dcontext (B, C) and the step's query q (B, H) and weights
+<<<<<<< HEAD
     /// (B, S), writes dL/dq (B, H) and accumulates the keys' and memory's gradients; of the
     /// first `rows` sequences only (nil = all B), as the step's forward.
     func backward(step t: Int, query q: UnsafePointer<Scalar>, weights alpha: UnsafePointer<Scalar>,
                   dContext: UnsafePointer<Scalar>, dQuery: UnsafeMutablePointer<Scalar>, rows: Int? = nil) {
         let S = steps, C = memorySize, K = keySize, A = attentionSize, H = querySize
         let B = batch, R = rows ?? B
+=======
+    /// (B, S), writes dL/dq (B, H) and accumulates the keys' and memory's gradients.
+    /// `dWeights` (B, S), if given, is a gradient reaching the weights α directly (the
+    /// captioner's doubly stochastic regularizer), added to the one through the context.
+    func backward(step t: Int, query q: UnsafePointer<Scalar>, weights alpha: UnsafePointer<Scalar>,
+                  dContext: UnsafePointer<Scalar>, dQuery: UnsafeMutablePointer<Scalar>,
+                  dWeights: UnsafePointer<Scalar>? = nil) {
+        let S = steps, B = batch, C = memorySize, K = keySize, A = attentionSize, H = querySize
+>>>>>>> captioner
         let k = UnsafePointer(keys.pointer), m = memory!, dk = dKeys.pointer, dm = dMemory.pointer
         let de = scratch.ensure(S)
         let dwq = score == .additive ? dProjected.ensure(R * A) : nil
@@ -159,7 +174,7 @@ final class Attention<Scalar: RNNScalar> {
             var weighted = Scalar(0)
             for s in 0..<n {                                                        // dα_s, dm_s
                 let ms = m + (s * B + b) * C, dms = dm + (s * B + b) * C
-                de[s] = dotProduct(dc, ms, C)
+                de[s] = dotProduct(dc, ms, C) + (dWeights?[b * S + s] ?? 0)
                 weighted += row[s] * de[s]
                 for j in 0..<C { dms[j] += row[s] * dc[j] }
             }

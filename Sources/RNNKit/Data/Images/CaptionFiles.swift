@@ -1,0 +1,50 @@
+// The general captioning format: images as one safetensors tensor (N, C, Hgt, Wid) of float32
+// (values used as given) or uint8 (value/255), and a text file with one caption per line,
+// words separated by whitespace.
+
+/// Reads images and captions in the general format.
+public enum CaptionFiles {
+    /// The images of `images` and the captions of `captions`.
+    /// - Throws: `RNNKitError` naming the file: unreadable, no single tensor (or none called
+    ///   `images`), a rank other than 4, a dtype other than float32 or uint8, an empty caption,
+    ///   or images and captions of different counts.
+    public static func read(images: String, captions: String) throws -> CaptionedImages {
+        let file = try SafetensorsFile(contentsOf: images)
+        let name: String
+        if file.contains("images") { name = "images" } else if file.names.count == 1 { name = file.names[0] } else {
+            throw RNNKitError("\(images): \(file.names.count) tensors and none called 'images'; store the images as one tensor (N, C, H, W)")
+        }
+        let info = file.info(name)!
+        guard info.shape.count == 4 else {
+            throw RNNKitError("\(images): tensor '\(name)' has shape \(info.shape); images must be (N, C, H, W)")
+        }
+        let pixels: CaptionedImages.Pixels
+        switch info.dtype.rawValue {
+        case "F32": pixels = .floats((try file.tensor(name) as Tensor<Float>).scalars)
+        case "U8": pixels = .bytes(try file.integers(name).map { UInt8($0) })
+        case let other: throw RNNKitError("\(images): tensor '\(name)' is \(other); images must be F32 or U8")
+        }
+        let text = String(decoding: try FileIO.readAll(captions), as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        if let empty = lines.firstIndex(where: \.isEmpty) { throw RNNKitError("\(captions): line \(empty + 1) has no words") }
+        guard lines.count == info.shape[0] else {
+            throw RNNKitError("\(images) holds \(info.shape[0]) images and \(captions) \(lines.count) captions: the counts must be equal")
+        }
+        return try CaptionedImages(channels: info.shape[1], height: info.shape[2], width: info.shape[3], pixels: pixels, captions: lines)
+    }
+}
+
+extension CaptionedImages {
+    /// The images and captions `range`.
+    func subset(_ range: Range<Int>) -> CaptionedImages {
+        let n = channels * height * width
+        let pixels: Pixels
+        switch self.pixels {
+        case .bytes(let b): pixels = .bytes(Array(b[(range.lowerBound * n)..<(range.upperBound * n)]))
+        case .floats(let f): pixels = .floats(Array(f[(range.lowerBound * n)..<(range.upperBound * n)]))
+        }
+        return try! CaptionedImages(channels: channels, height: height, width: width, pixels: pixels,
+                                    captions: Array(captions[range]), regions: regions.map { Array($0[range]) })
+    }
+}

@@ -1,0 +1,74 @@
+// im2col and its adjoint col2im: a convolution as one GEMM per image.
+//
+// For one image x (C, H, W), the patch matrix X̂ (K, Ho·Wo) holds in column (oy, ox) the
+// K = C·kH·kW input values under the kernel placed at output pixel (oy, ox), zeros where the
+// kernel overhangs the padding:
+//   X̂[(c·kH + i)·kW + j, oy·Wo + ox] = x[c, oy·sH − pH + i, ox·sW − pW + j]   (0 outside)
+// Then y (O, Ho·Wo) = W (O, K) · X̂ + b, dW (O, K) += dy · X̂ᵀ, dX̂ (K, Ho·Wo) = Wᵀ · dy, and
+// dx = col2im(dX̂), which adds each entry of dX̂ back onto the input pixel it was read from.
+
+/// Fills `cols` (K, Ho·Wo) with the patches of one image `x` (C, H, W) (see the file comment).
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
+func im2col<Scalar: RNNScalar>(_ x: UnsafePointer<Scalar>, _ g: ConvolutionGeometry,
+                               into cols: UnsafeMutablePointer<Scalar>) {
+    let H = g.height, W = g.width, Ho = g.outputHeight, Wo = g.outputWidth
+    let kH = g.kernelHeight, kW = g.kernelWidth, sH = g.strideHeight, sW = g.strideWidth
+    let pH = g.paddingHeight, pW = g.paddingWidth
+    for c in 0..<g.inChannels {
+        let plane = x + c * H * W                                          // (H, W)
+        for i in 0..<kH {
+            for j in 0..<kW {
+                let row = cols + ((c * kH + i) * kW + j) * Ho * Wo         // (Ho, Wo)
+                for oy in 0..<Ho {
+                    let iy = oy * sH - pH + i
+                    let out = row + oy * Wo
+                    guard iy >= 0 && iy < H else { out.update(repeating: 0, count: Wo); continue }
+                    let src = plane + iy * W
+                    if sW == 1 {
+                        // ix = ox − pW + j runs over a contiguous span: zeros, a copy, zeros.
+                        let first = max(0, pW - j), last = min(Wo, W + pW - j)   // ox in first..<last is inside
+                        if first >= last { out.update(repeating: 0, count: Wo); continue }
+                        out.update(repeating: 0, count: first)
+                        (out + first).update(from: src + first - pW + j, count: last - first)
+                        (out + last).update(repeating: 0, count: Wo - last)
+                    } else {
+                        for ox in 0..<Wo {
+                            let ix = ox * sW - pW + j
+                            out[ox] = ix >= 0 && ix < W ? src[ix] : 0
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The adjoint of `im2col`: adds every entry of `cols` (K, Ho·Wo) onto the pixel of `dx`
+/// (C, H, W) it was read from (padding entries are dropped). `dx` is accumulated into, not
+/// overwritten.
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
+func col2im<Scalar: RNNScalar>(_ cols: UnsafePointer<Scalar>, _ g: ConvolutionGeometry,
+                               addingInto dx: UnsafeMutablePointer<Scalar>) {
+    let H = g.height, W = g.width, Ho = g.outputHeight, Wo = g.outputWidth
+    let kH = g.kernelHeight, kW = g.kernelWidth, sH = g.strideHeight, sW = g.strideWidth
+    let pH = g.paddingHeight, pW = g.paddingWidth
+    for c in 0..<g.inChannels {
+        let plane = dx + c * H * W                                         // (H, W)
+        for i in 0..<kH {
+            for j in 0..<kW {
+                let row = cols + ((c * kH + i) * kW + j) * Ho * Wo         // (Ho, Wo)
+                for oy in 0..<Ho {
+                    let iy = oy * sH - pH + i
+                    guard iy >= 0 && iy < H else { continue }
+                    let src = row + oy * Wo, dst = plane + iy * W
+                    let first = max(0, (pW - j + sW - 1) / sW)             // smallest ox with ix ≥ 0
+                    let last = min(Wo, (W + pW - j + sW - 1) / sW)          // ox < last ⇔ ix < W
+                    if first >= last { continue }
+                    for ox in first..<last { dst[ox * sW - pW + j] += src[ox] }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+/// Image captioning as a `TrainingTask`: a `Captioner` trained on shuffled batches of B images
+/// per epoch with teacher forcing (input `<bos>` w1 … wn, output w1 … wn `<eos>`), loss =
+/// cross-entropy + λ·doubly stochastic regularizer. Validation reports the teacher-forced
+/// cross-entropy and, from greedy captions, `exact_match`, `token_accuracy`, `bleu` and, for
+/// grounded data, `localization` (percentages); the best checkpoint has the highest exact match
+/// (ties: token accuracy) — `torch_tasks.py caption`.
+public final class CaptionTask: TrainingTask {
+    /// The model.
+    public let model: Captioner<Float>
+    /// The caption vocabulary (`<pad>`, `<unk>`, `<bos>`, `<eos>`, then the words).
+    public let vocabulary: Seq2SeqVocabulary
+    /// Batching and decoding.
+    public let settings: CaptionSettings
+    /// Where the images came from.
+    public let source: CaptionDataSource
+    let train: CaptionedImages, valid: CaptionedImages
+    let trainIDs: [[Int]], validIDs: [[Int]]
+    let seed: UInt64
+    private var order: (epoch: Int, indices: [Int]) = (0, [])
+
+    /// Builds the task and its model (initialised from `seed`); the vocabulary is that of the
+    /// training captions unless given (as when resuming). The model's vocabulary size is set
+    /// from it.
+    /// - Throws: `RNNKitError` for invalid settings or configuration, or images that do not fit the model.
+    public init(train: CaptionedImages, valid: CaptionedImages, source: CaptionDataSource, model configuration: CaptionerConfiguration,
+                settings: CaptionSettings, seed: UInt64, vocabulary: Seq2SeqVocabulary? = nil) throws {
+        try settings.validate()
+        guard train.count > 0, valid.count > 0 else { throw RNNKitError("training and validation need at least one image each") }
+        guard (valid.channels, valid.height, valid.width) == (train.channels, train.height, train.width) else {
+            throw RNNKitError("the validation images are (\(valid.channels), \(valid.height), \(valid.width)), the training images (\(train.channels), \(train.height), \(train.width))")
+        }
+        let v = vocabulary ?? Seq2SeqVocabulary(counting: train.captions)
+        var c = configuration
+        c.vocabularySize = v.count
+        if case .cnn(_, let c1, let c2) = c.encoder { c.encoder = .cnn(channels: train.channels, conv1: c1, conv2: c2) }
+        model = try Captioner<Float>(c, seed: seed)
+        try model.checkImageShape(channels: train.channels, height: train.height, width: train.width)
+        self.train = train; self.valid = valid
+        trainIDs = train.captions.map(v.encode); validIDs = valid.captions.map(v.encode)
+        self.vocabulary = v; self.settings = settings; self.source = source; self.seed = seed
+    }
+
+    /// `captioner`.
+    public var modelKind: String { Self.kind }
+    /// The checkpoint kind of captioners.
+    public static let kind = "captioner"
+    /// 1.
+    public var modelVersion: Int { 1 }
+    /// The model's parameters.
+    public var arena: ParameterArena<Float> { model.arena }
+    /// The model.
+    public var module: any Module { model }
+    /// ⌈N / B⌉.
+    public var batchesPerEpoch: Int { (train.count + settings.batchSize - 1) / settings.batchSize }
+    /// No test split (`rnn caption eval` evaluates other data).
+    public var hasTestSplit: Bool { false }
+    /// The number of training and validation images.
+    public var imageCounts: (train: Int, valid: Int) { (train.count, valid.count) }
+
+    /// The model configuration, vocabulary, settings and data.
+    public var checkpointMetadata: [String: String] {
+        ["model": model.configuration.json.serialized, "vocabulary": vocabulary.json.serialized,
+         "task": settings.json.serialized, "data": source.json.serialized]
+    }
+
+    /// Teacher-forced caption ids (T, B) of the captions `ids`: input `<bos>` w1 … wn, output
+    /// w1 … wn `<eos>`, PAD after shorter captions; T = the longest n + 1.
+    static func teacherForced(_ ids: [[Int]]) -> (input: [Int], output: [Int], steps: Int) {
+        let B = ids.count, T = (ids.map(\.count).max() ?? 0) + 1
+        var input = [Int](repeating: 0, count: T * B), output = [Int](repeating: 0, count: T * B)
+        for (b, words) in ids.enumerated() {
+            input[b] = Seq2SeqVocabulary.beginID
+            for (t, w) in words.enumerated() { input[(t + 1) * B + b] = w; output[t * B + b] = w }
+            output[words.count * B + b] = Seq2SeqVocabulary.endID
+        }
+        return (input, output, T)
+    }
+
+    /// Forward, loss and backward of batch `index` of `epoch`: images `order[index·B ..< (index+1)·B]`
+    /// of the epoch's shuffled order.
+    public func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult {
+        if order.epoch != epoch {
+            var indices = Array(0..<train.count)
+            var g = BucketedBatches.generator(seed: seed, epoch: epoch)
+            BucketedBatches.shuffle(&indices, &g)
+            order = (epoch, indices)
+        }
+        let chunk = order.indices[(index * settings.batchSize)..<min((index + 1) * settings.batchSize, train.count)]
+        let (input, output, _) = Self.teacherForced(chunk.map { trainIDs[$0] })
+        let images = train.images(chunk, as: Float.self)
+        let (loss, _) = model.lossAndGradients(images: images, captionIn: input, captionOut: output)
+        return TaskBatchResult(loss: loss.loss, count: loss.count, tokens: chunk.count)
+    }
+
+    /// Teacher-forced cross-entropy and greedy-caption metrics on the validation images.
+    public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        guard split == .validation else { return nil }
+        return try Self.evaluate(model, images: valid, ids: validIDs, vocabulary: vocabulary, settings: settings, shouldStop: shouldStop)
+    }
+
+    /// Loss and metrics of `model` on `images` with encoded captions `ids`; nil if interrupted.
+    static func evaluate(_ model: Captioner<Float>, images: CaptionedImages, ids: [[Int]], vocabulary: Seq2SeqVocabulary,
+                         settings: CaptionSettings, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        var lossSum = 0.0, count = 0
+        var hypotheses: [[String]] = [], located = 0, grounded = 0
+        let (h, w) = Captioner<Float>.annotationGrid(height: images.height, width: images.width)
+        for first in stride(from: 0, to: images.count, by: settings.evalBatchSize) {
+            if shouldStop() { return nil }
+            let chunk = first..<min(first + settings.evalBatchSize, images.count)
+            let x = images.images(Array(chunk)[...], as: Float.self)
+            let (input, output, _) = teacherForced(Array(ids[chunk]))
+            let (logits, _) = model.forward(images: x, captionIn: input)
+            let r = logits.scalars.withUnsafeBufferPointer { y in
+                output.withUnsafeBufferPointer {
+                    softmaxCrossEntropy(logits: y.baseAddress!, targets: $0.baseAddress!, rows: output.count,
+                                        classes: model.configuration.vocabularySize, ignoreIndex: 0,
+                                        gradient: UnsafeMutablePointer<Float>?.none)
+                }
+            }
+            if r.count > 0 { lossSum += Double(r.loss) * Double(r.count); count += r.count }
+            let decoded = model.greedyCaptions(images: x, maxLength: settings.maxLength, beginID: Seq2SeqVocabulary.beginID,
+                                               endID: Seq2SeqVocabulary.endID)
+            hypotheses += decoded.words.map(vocabulary.decode)
+            guard let regions = images.regions else { continue }
+            for (k, i) in chunk.enumerated() {
+                for (t, region) in regions[i].enumerated() {
+                    guard let region else { continue }
+                    grounded += 1
+                    guard t < decoded.attention[k].count else { continue }
+                    let alpha = decoded.attention[k][t]
+                    var p = 0
+                    for q in 1..<alpha.count where alpha[q] > alpha[p] { p = q }
+                    // The centre of annotation p's cell of the image.
+                    let row = (2 * (p / w) + 1) * images.height / (2 * h), column = (2 * (p % w) + 1) * images.width / (2 * w)
+                    if region.contains(row: row, column: column) { located += 1 }
+                }
+            }
+        }
+        let m = try Seq2SeqMetrics(hypotheses: hypotheses, references: images.captions)
+        let bleu = try CorpusBleu(hypotheses: hypotheses, references: images.captions)
+        var metrics: [(name: String, value: Double)] = [("exact_match", m.exactMatchPercent), ("token_accuracy", m.tokenAccuracyPercent),
+                                                        ("bleu", bleu.score)]
+        if grounded > 0 { metrics.append(("localization", 100 * Double(located) / Double(grounded))) }
+        return TaskEvaluation(loss: lossSum / Double(max(count, 1)), metrics: metrics,
+                              score: m.exactMatchPercent + m.tokenAccuracyPercent / 1000)
+    }
+}
