@@ -110,7 +110,7 @@ final class Attention<Scalar: RNNScalar> {
             // u = tanh(u) over all S·B rows at once: the vectorised kernel of the Elman cell for Float.
             elmanStepForward(relu: false, batch: S * B, hidden: A, t: 0, lengths: nil, gates: u, hPrev: u, hOut: u)
             for s in 0..<S {
-                for b in 0..<B {
+                for b in 0..<R {
                     let row = u + (s * B + b) * A
                     var e = 0.0
                     for a in 0..<A { e += Double(vw[a] * row[a]) }
@@ -148,22 +148,15 @@ final class Attention<Scalar: RNNScalar> {
     // MARK: - Backward
 
     /// Step `t` in reverse: from dL/dcontext (B, C) and the step's query q (B, H) and weights
-<<<<<<< HEAD
     /// (B, S), writes dL/dq (B, H) and accumulates the keys' and memory's gradients; of the
-    /// first `rows` sequences only (nil = all B), as the step's forward.
-    func backward(step t: Int, query q: UnsafePointer<Scalar>, weights alpha: UnsafePointer<Scalar>,
-                  dContext: UnsafePointer<Scalar>, dQuery: UnsafeMutablePointer<Scalar>, rows: Int? = nil) {
-        let S = steps, C = memorySize, K = keySize, A = attentionSize, H = querySize
-        let B = batch, R = rows ?? B
-=======
-    /// (B, S), writes dL/dq (B, H) and accumulates the keys' and memory's gradients.
-    /// `dWeights` (B, S), if given, is a gradient reaching the weights α directly (the
-    /// captioner's doubly stochastic regularizer), added to the one through the context.
+    /// first `rows` sequences only (nil = all B), as the step's forward. `dWeights` (B, S), if
+    /// given, is a gradient reaching the weights α directly (the captioner's doubly stochastic
+    /// regularizer), added to the one through the context.
     func backward(step t: Int, query q: UnsafePointer<Scalar>, weights alpha: UnsafePointer<Scalar>,
                   dContext: UnsafePointer<Scalar>, dQuery: UnsafeMutablePointer<Scalar>,
-                  dWeights: UnsafePointer<Scalar>? = nil) {
-        let S = steps, B = batch, C = memorySize, K = keySize, A = attentionSize, H = querySize
->>>>>>> captioner
+                  dWeights: UnsafePointer<Scalar>? = nil, rows: Int? = nil) {
+        let S = steps, C = memorySize, K = keySize, A = attentionSize, H = querySize
+        let B = batch, R = rows ?? B
         let k = UnsafePointer(keys.pointer), m = memory!, dk = dKeys.pointer, dm = dMemory.pointer
         let de = scratch.ensure(S)
         let dwq = score == .additive ? dProjected.ensure(R * A) : nil
