@@ -25,19 +25,20 @@ let adam = try Adam<Float>(learningRate: 0.01)
 @MainActor func accuracy(_ set: ArraySlice<(Int, [Int])>) -> Double {
     let batch = PaddedBatch(sequences: set.map(\.1))
     let predicted = model.evaluate(tokens: batch.tokens, lengths: batch.lengths, labels: set.map(\.0)).predicted
-    return Double(zip(predicted, set.map(\.0)).filter { $0 == $1 }.count) / Double(set.count)
+    return (Double(zip(predicted, set.map(\.0)).filter { $0 == $1 }.count) / Double(set.count) * 1000).rounded() / 10   // percent
 }
-print("test accuracy before training: \(accuracy(test))")
+print("test accuracy before training: \(accuracy(test)) %")
 
 // 4. Train: batches of 25 sentences, padded to the longest; BPTT through every step.
-for epoch in 1...4 {
-    var total: Float = 0
+for epoch in 1...10 {
+    var total: Float = 0, batches = 0
     for start in stride(from: train.startIndex, to: train.endIndex, by: 25) {
         let slice = train[start..<min(start + 25, train.endIndex)]
         let batch = PaddedBatch(sequences: slice.map(\.1))
         model.arena.zeroGradients()
         total += model.lossAndGradients(tokens: batch.tokens, lengths: batch.lengths, labels: slice.map(\.0)).loss
+        batches += 1
         adam.step(model.arena)
     }
-    print("epoch \(epoch): mean loss \(total / 20), test accuracy \(accuracy(test))")
+    print("epoch \(epoch): mean loss \(total / Float(batches)), test accuracy \(accuracy(test)) %")
 }
