@@ -32,6 +32,7 @@ let package = Package(
         .executableTarget(name: "ManyToOne", dependencies: ["RNNKit"], path: "Examples/ManyToOne"),
         .executableTarget(name: "ManyToMany", dependencies: ["RNNKit"], path: "Examples/ManyToMany"),
         .executableTarget(name: "OneToMany", dependencies: ["RNNKit"], path: "Examples/OneToMany"),
+        .executableTarget(name: "EncoderDecoder", dependencies: ["RNNKit"], path: "Examples/EncoderDecoder"),
         // Tests
         .testTarget(name: "RNNKitTests", dependencies: ["RNNKit"], resources: [.copy("Fixtures")]),
     ]
