@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation --target RNNKit` (the DocC catalog); a plugin, not linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // Public API: layers, BPTT, losses, optimizers, weight files.
@@ -26,6 +28,11 @@ let package = Package(
         .executableTarget(
             name: "rnn",
             dependencies: ["RNNKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // Examples: one small program per sequence shape, read top to bottom (`swift run -c release ManyToOne`).
+        .executableTarget(name: "ManyToOne", dependencies: ["RNNKit"], path: "Examples/ManyToOne"),
+        .executableTarget(name: "ManyToMany", dependencies: ["RNNKit"], path: "Examples/ManyToMany"),
+        .executableTarget(name: "OneToMany", dependencies: ["RNNKit"], path: "Examples/OneToMany"),
+        .executableTarget(name: "EncoderDecoder", dependencies: ["RNNKit"], path: "Examples/EncoderDecoder"),
         // Tests
         .testTarget(name: "RNNKitTests", dependencies: ["RNNKit"], resources: [.copy("Fixtures")]),
     ]

@@ -64,7 +64,10 @@ public enum LanguageModelBenchmark {
     }
 
     /// Times one configuration: 3 warm-up batches, then batches until `seconds` have passed.
-    /// - Parameter training: true for forward + backward + clip + Adam, false for forward only.
+    /// - Parameters:
+    ///   - training: true for forward + backward + clip + Adam, false for forward only.
+    ///   - c: the configuration to time.
+    ///   - seconds: how long to keep timing batches after the warm-up.
     public static func run(_ c: Configuration, seconds: Double, training: Bool) throws -> Result {
         let model = try LanguageModel<Float>(.init(cell: c.cell, vocabularySize: c.vocabulary, embeddingSize: c.embedding,
                                                    hiddenSize: c.hidden, numLayers: c.layers), seed: 0)

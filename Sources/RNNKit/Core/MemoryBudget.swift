@@ -44,8 +44,10 @@ public enum MemoryBudget {
     }
 
     /// Throws unless `bytes` (nil: too many to count) fit in the memory available.
-    /// - Parameter what: what needs the memory, e.g. "training this model"; the message reads
-    ///   "<what> needs about 64.0 GiB of memory, more than the 21.3 GiB available".
+    /// - Parameters:
+    ///   - what: what needs the memory, e.g. "training this model"; the message reads
+    ///     "<what> needs about 64.0 GiB of memory, more than the 21.3 GiB available".
+    ///   - bytes: the bytes needed; nil when too many to count.
     public static func check(_ bytes: Int?, for what: String) throws {
         let available = availableBytes
         guard let bytes, bytes <= available else {

@@ -59,8 +59,10 @@ public struct Vocabulary: Equatable, Sendable {
     public var unknownID: Int? { index[ExactString(Self.unknown)] }
 
     /// The ids of `tokens`.
-    /// - Parameter mapUnknown: map a token the vocabulary lacks to `<unk>` (when it has one)
-    ///   instead of throwing; `unknownCount` then says how many were mapped.
+    /// - Parameters:
+    ///   - tokens: the symbols to look up.
+    ///   - mapUnknown: map a token the vocabulary lacks to `<unk>` (when it has one)
+    ///     instead of throwing; `unknownCount` then says how many were mapped.
     /// - Throws: `RNNKitError` naming the first unknown token (and its code point at char level).
     public func encode(_ tokens: [String], mapUnknown: Bool = false) throws -> (ids: [Int], unknownCount: Int) {
         var ids = [Int](), unknown = 0

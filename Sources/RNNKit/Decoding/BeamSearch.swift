@@ -31,8 +31,8 @@ public enum BeamSearch {
     /// lexicographic order). A sentence gets fewer only if every continuation of its
     /// hypotheses was forbidden (by `minLength` together with `blockNgramRepeat`).
     /// - Parameters:
-    ///   - sentences: B ≥ 0.
-    ///   - vocabularySize: V, the width of each row of log-probabilities.
+    ///   - B: the sentences, ≥ 0.
+    ///   - V: the vocabulary size, the width of each row of log-probabilities.
     ///   - options: beam size, lengths, penalty, blocking, `<bos>` / `<eos>` ids.
     ///   - step: advances the given rows one token (see `DecoderRows`, `DecoderScores`).
     /// - Throws: `RNNKitError` for invalid options or a step result of the wrong size; any

@@ -9,8 +9,8 @@
 public enum GreedySearch {
     /// One hypothesis per sentence; its `score` is its log-probability.
     /// - Parameters:
-    ///   - sentences: B ≥ 0.
-    ///   - vocabularySize: V, the width of each row of log-probabilities.
+    ///   - B: the sentences, ≥ 0.
+    ///   - V: the vocabulary size, the width of each row of log-probabilities.
     ///   - maxLength: the most tokens (decoder steps), ≥ 1.
     ///   - minLength: `<eos>` is not chosen before this many tokens.
     ///   - beginID: the id of `<bos>`, the first input.

@@ -73,6 +73,10 @@ public enum GEMMBenchmark {
 
     /// Times `shape` with at most `threads` threads (and at most `Compute.threadCount`).
     /// - Parameters:
+    ///   - shape: the product's sizes.
+    ///   - threads: the most threads to use.
+    ///   - samples: how many timings to take (the median is reported).
+    ///   - minimumSeconds: the least time each timing runs for.
     ///   - kernel: one of `kernels`; nil for the one `gemm` uses.
     ///   - prepackedB: pack op(B) once, outside the timing, as a recurrent layer can for
     ///     W_hh over all time steps; the products then skip packing B.

@@ -78,8 +78,11 @@ extension LanguageModel {
     /// Forward, mean cross-entropy over the targets that are not −1, and backward: adds dL/dθ
     /// into `arena`'s gradients (call `arena.zeroGradients()` first).
     /// - Parameters:
-    ///   - inputs, targets: (T, B) row-major token ids; a target of −1 is ignored (truncated
+    ///   - inputs: (T, B) row-major token ids.
+    ///   - targets: (T, B) row-major next-token ids; a target of −1 is ignored (truncated
     ///     BPTT with k1 < k2 uses it to train only the last k1 of k2 steps).
+    ///   - T: the steps.
+    ///   - B: the batch (parallel streams).
     ///   - initialState: (L, B, H) state carried from the previous chunk (a constant), or nil.
     /// - Returns: the mean loss, and the final state to carry into the next chunk.
     public func lossAndGradients(inputs: [Int], targets: [Int], steps T: Int, batch B: Int,

@@ -11,6 +11,7 @@
 public final class LSTM<Scalar: RNNScalar>: RecurrentStack<Scalar> {
     /// Creates an LSTM whose parameters are registered in `arena` under `prefix`.
     /// - Parameters:
+    ///   - prefix: prepended to every parameter name (e.g. `rnn.`).
     ///   - inputSize: I, features of each input step.
     ///   - hiddenSize: H, hidden (and cell) units per layer and direction.
     ///   - numLayers: L, stacked layers.

@@ -25,7 +25,12 @@ public final class ClassificationTask: TrainingTask {
     /// Builds the task and its model (initialised from `seed`). The vocabulary and labels are
     /// counted from the training examples unless given (as when resuming).
     /// - Parameters:
-    ///   - model: the architecture; its vocabulary size and output count are set from the data.
+    ///   - data: the training, validation and (optional) test examples.
+    ///   - settings: how texts are cut into tokens and the training settings.
+    ///   - seed: the seed of the model's initialisation and the batch order.
+    ///   - vocabulary: the vocabulary to use instead of counting one (when resuming).
+    ///   - labels: the labels to use instead of counting them (when resuming).
+    ///   - configuration: the architecture; its vocabulary size and output count are set from the data.
     /// - Throws: `RNNKitError` for invalid settings, or a validation or test label that the
     ///   training data does not have.
     public init(data: ClassificationData, model configuration: SequenceModelConfiguration, settings: TextTaskSettings,

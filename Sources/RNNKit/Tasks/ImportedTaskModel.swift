@@ -17,7 +17,12 @@ public enum ImportedTaskModel {
     /// false}`) with the weights at `weightsPath` (`embedding.weight`, `rnn.*`, `decoder.*`;
     /// with tied weights a `decoder.weight` in the file is ignored, as PyTorch lists the shared
     /// tensor under both names).
-    /// - Parameter vocabulary: the symbols by id, sorted by code point, at `level`.
+    /// - Parameters:
+    ///   - symbols: the symbols by id, sorted by code point, at `level`.
+    ///   - configJSON: the model's configuration as JSON.
+    ///   - weightsPath: the safetensors file of the weights.
+    ///   - level: whether the symbols are characters or words.
+    ///   - run: the run folder that receives the checkpoint.
     /// - Throws: `RNNKitError` if the configuration or vocabulary is invalid, their sizes differ,
     ///   or the weights do not fit the model.
     public static func writeLanguageModel(configJSON: String, weightsPath: String, vocabulary symbols: [String],
@@ -46,6 +51,10 @@ public enum ImportedTaskModel {
     /// "layers": 1, "bidirectional": true, "classes": 2, "pooling": "max"}`) with the weights of
     /// the safetensors file at `weightsPath` (every parameter under its PyTorch name, F32 or F64).
     /// - Parameters:
+    ///   - kind: one of `kinds`.
+    ///   - configJSON: the constructor arguments as JSON.
+    ///   - weightsPath: the safetensors file of the weights.
+    ///   - run: the run folder that receives the checkpoint.
     ///   - vocabulary: the token symbols by id: `<pad>`, `<unk>`, then the rest sorted by code point.
     ///   - labels: the class or tag names by id, sorted by code point.
     ///   - settings: how texts are cut into tokens (unit, lowercase).

@@ -7,8 +7,11 @@ extension LanguageModel {
     ///
     /// Reads the stream in consecutive chunks of `bptt` steps (the last one shorter), starting
     /// from the zero state and carrying the state across chunks, with dropout off.
-    /// - Parameter shouldStop: asked before each chunk; returning true abandons the
-    ///   evaluation and the result is nil.
+    /// - Parameters:
+    ///   - shouldStop: asked before each chunk; returning true abandons the
+    ///     evaluation and the result is nil.
+    ///   - stream: the batched token stream to score.
+    ///   - bptt: the steps run per forward (the state is carried between them).
     public func meanLoss(on stream: BatchedTokens, bptt: Int,
                          shouldStop: () -> Bool = { false }) -> (loss: Double, tokens: Int)? {
         precondition(bptt > 0, "LanguageModel.meanLoss: bptt must be positive")

@@ -2,7 +2,9 @@
 /// token) against optimizer steps, redrawn after every validation.
 public enum LossCurve {
     /// An SVG document plotting `records` (test-only lines are skipped).
-    /// - Parameter title: the caption above the plot.
+    /// - Parameters:
+    ///   - title: the caption above the plot.
+    ///   - records: the run's metrics records (test records are skipped).
     public static func svg(_ records: [MetricsRecord], title: String) -> String {
         svg(points: records.filter { $0.testLoss == nil }.map { LossPoint(step: $0.step, trainLoss: $0.trainLoss, validLoss: $0.validLoss) },
             title: title)

@@ -25,6 +25,9 @@ public final class Trainer {
     /// and initialises the model exactly as PyTorch initialises torch_lm.py's model after
     /// `torch.manual_seed(configuration.seed)`. Nothing is written until `train`.
     /// - Parameters:
+    ///   - data: the training, validation and test streams.
+    ///   - configuration: the training settings.
+    ///   - run: the run folder the trainer writes to.
     ///   - modelConfiguration: the architecture; its `vocabularySize` is replaced by the data's.
     /// - Throws: `RNNKitError` for an invalid setting or a text shorter than one batch.
     public init(model modelConfiguration: LanguageModel<Float>.Configuration, data: LanguageModelData,

@@ -68,6 +68,8 @@ public enum AnomalyScoring {
     /// sums, generalised to a stride). A point covered by no window (past the last window, or
     /// in a gap when S > W) takes the error of the nearest window, the earlier on a tie.
     /// - Parameters:
+    ///   - window: W, the window length.
+    ///   - stride: S, the step between window starts.
     ///   - errors: one error per window, window i starting at point i·S.
     ///   - points: the number of points in the series, N.
     /// - Throws: `RNNKitError` if W or S is below 1 or the windows do not fit in N points.

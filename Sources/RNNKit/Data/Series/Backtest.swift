@@ -33,6 +33,8 @@ public struct Backtest: Sendable {
 
     /// Runs the backtest.
     /// - Parameters:
+    ///   - horizon: H, the steps forecast from each origin.
+    ///   - season: m, the season length of the seasonal-naive baseline.
     ///   - series: the whole series (one target column), N values.
     ///   - trainingRows: how many leading rows are the training part (for MASE's scale).
     ///   - origins: rows to forecast from, each in m...N − 1 (e.g. `SeriesSplit.origins`).

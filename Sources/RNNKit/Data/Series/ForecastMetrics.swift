@@ -22,7 +22,10 @@ public struct ForecastErrors: Equatable, Sendable {
     public var mase: Double?
 
     /// The errors of `forecast` against `actual`.
-    /// - Parameter maseScale: the MASE denominator, e.g. `ForecastMetrics.seasonalNaiveMAE`.
+    /// - Parameters:
+    ///   - maseScale: the MASE denominator, e.g. `ForecastMetrics.seasonalNaiveMAE`.
+    ///   - actual: the true values.
+    ///   - forecast: the forecast values, as many as `actual`.
     /// - Throws: `RNNKitError` if the counts differ or are 0.
     public init(actual: [Double], forecast: [Double], maseScale: Double? = nil) throws {
         guard !actual.isEmpty, actual.count == forecast.count else {

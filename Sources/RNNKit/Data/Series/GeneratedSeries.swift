@@ -43,6 +43,7 @@ public enum GeneratedSeries {
     /// with ε_t standard normal, rounded to 2 decimals. Columns `month` (`YYYY-MM`, from
     /// 2000-01, one month per point) and `value`; every value is positive.
     /// - Parameters:
+    ///   - seed: the random seed (the same seed gives the same series).
     ///   - count: the number of points (at least 1; default 240, twenty seasons of 12).
     ///   - period: the season length m (at least 1).
     public static func seasonal(seed: UInt64, count: Int = 240, period: Int = 12) -> TimeSeriesTable {
@@ -67,7 +68,9 @@ public enum GeneratedSeries {
     /// three anomalies: a spike (+40 for 3 points) on day 3, a level shift (+25 for a day) on
     /// day 7, and a flat segment (the value frozen for 18 hours) on day 11, each starting at
     /// 08:00.
-    /// - Parameter days: the length of each series in days (at least 13, default 14).
+    /// - Parameters:
+    ///   - days: the length of each series in days (at least 13, default 14).
+    ///   - seed: the random seed (the same seed gives the same series).
     public static func anomalies(seed: UInt64, days: Int = 14) -> GeneratedAnomalies {
         let period = 48, n = max(days, 13) * period   // the flat segment ends on day 12
         var rng = SeededGenerator(seed: seed)

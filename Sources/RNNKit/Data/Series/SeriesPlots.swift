@@ -91,6 +91,7 @@ public enum AnomalyPlot {
     ///   - flagged: the flagged point ranges (`AnomalyScoring.ranges(...).map(\.points)`).
     ///   - labelled: the labelled point ranges (`AnomalyEvaluation.labelledRanges`), if any.
     ///   - title: the caption above the plot (escaped).
+    ///   - valueName: the y axis label.
     ///   - maxPoints: the most points one line keeps before min/max thinning.
     public static func svg(series: [Double], times: [String]? = nil, scores: [Double], threshold: Double,
                            flagged: [Range<Int>], labelled: [Range<Int>] = [], title: String,

@@ -46,7 +46,9 @@ public struct SeriesScaler: Equatable, Sendable {
     }
 
     /// Fits a scaler on the training part of each column.
-    /// - Parameter columns: F columns, each the training rows of one column (at least one row).
+    /// - Parameters:
+    ///   - columns: F columns, each the training rows of one column (at least one row).
+    ///   - scaling: how to scale each column.
     /// - Throws: `RNNKitError` if there are no columns or rows, a value is not finite, or a
     ///   column's spread overflows.
     public init(fitting columns: [[Double]], scaling: SeriesScaling) throws {

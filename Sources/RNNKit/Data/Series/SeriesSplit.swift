@@ -15,6 +15,9 @@ public struct SeriesSplit: Equatable, Sendable {
 
     /// Splits N rows into train, then `validationRows`, then the last `testRows`.
     /// - Parameters:
+    ///   - rows: N, the rows of the series.
+    ///   - testRows: the rows of the test part at the end (0 for none).
+    ///   - validationRows: the rows of the validation part before it (0 for none).
     ///   - window: W, the input window length (the training part must hold one window).
     ///   - horizon: H; a non-empty validation or test part must hold at least H rows.
     /// - Throws: `RNNKitError` if a size is negative or W or H below 1, the parts do not fit,

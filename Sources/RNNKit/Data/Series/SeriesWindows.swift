@@ -31,6 +31,13 @@ public struct SeriesWindows: Sendable {
     /// before it, never past it): every start s from max(0, lower − W) to upper − W − H, step S.
     /// For the training part 0..<n this is every s in 0...n − W − H, as the twin builds them.
     /// - Parameters:
+    ///   - featureCount: F, the columns of `matrix`.
+    ///   - targetColumns: the columns forecast, in 0..<F.
+    ///   - window: W, the input window length.
+    ///   - horizon: H, the steps forecast.
+    ///   - stride: S, the step between window starts.
+    ///   - range: the rows the windows' targets must lie in.
+    ///   - windowMean: subtract each window's mean (of its input rows) from its input and targets.
     ///   - matrix: the scaled series, (N, F) row-major.
     /// - Throws: `RNNKitError` if W, H or S is below 1, a target column is out of range or
     ///   repeated, the range is outside the series, or it holds no window.

@@ -32,6 +32,7 @@ public struct TimeSeriesTable: Equatable, Sendable {
 
     /// A table built in memory (e.g. generated data).
     /// - Parameters:
+    ///   - source: a name for the data, used in error messages.
     ///   - columns: (name, values) pairs, all of one length N ≥ 1, values finite.
     ///   - time: the time column's name and its N values, if any.
     /// - Throws: `RNNKitError` if there are no columns or rows, or lengths or names disagree.
@@ -74,6 +75,7 @@ public struct TimeSeriesTable: Equatable, Sendable {
 
     /// Reads the CSV file at `path` (at most `maxFileBytes`).
     /// - Parameters:
+    ///   - path: the CSV file to read.
     ///   - columns: the numeric columns to keep, by header name (at least one).
     ///   - time: the time column to keep as text, if any.
     /// - Throws: `RNNKitError` if the file cannot be read or is too large, a column is missing

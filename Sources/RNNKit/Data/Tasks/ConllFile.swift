@@ -32,6 +32,7 @@ public struct TaggedSentence: Equatable, Sendable {
 public enum ConllFile {
     /// The sentences of the file at `path`.
     /// - Parameters:
+    ///   - path: the file to read.
     ///   - tagColumn: the 1-based column holding the tag; nil takes each line's last column.
     ///   - lowercase: lowercase the words (Python's `str.lower()`; tags are kept as written).
     /// - Throws: `RNNKitError` if the file cannot be read, holds no sentences, or has a line

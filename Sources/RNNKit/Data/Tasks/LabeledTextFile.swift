@@ -23,6 +23,7 @@ public struct LabeledExample: Equatable, Sendable {
 public enum LabeledTextFile {
     /// The examples in the file at `path`.
     /// - Parameters:
+    ///   - path: the file to read.
     ///   - unit: how each text is cut into tokens.
     ///   - lowercase: lowercase each text before cutting it (labels are kept as written).
     /// - Throws: `RNNKitError` if the file cannot be read, holds no examples, or has a line

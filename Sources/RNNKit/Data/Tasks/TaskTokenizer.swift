@@ -18,6 +18,7 @@ public enum TextUnit: String, Codable, Sendable, CaseIterable {
 public enum TaskTokenizer {
     /// The tokens of `text`.
     /// - Parameters:
+    ///   - text: the text of one example.
     ///   - unit: words or characters.
     ///   - lowercase: lowercase the text first (Python's `text.lower()`).
     public static func tokens(of text: some StringProtocol, unit: TextUnit, lowercase: Bool) -> [String] {
