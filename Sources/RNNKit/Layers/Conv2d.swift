@@ -33,10 +33,14 @@ public final class Conv2d<Scalar: RNNScalar>: Module {
 
     /// Creates the layer with its parameters registered in a shared arena.
     /// - Parameters:
-    ///   - inChannels: C; outChannels: O (positive).
-    ///   - kernelSize: (kH, kW), positive; stride: (sH, sW), positive; padding: (pH, pW), ≥ 0.
+    ///   - inChannels: C, positive.
+    ///   - outChannels: O, positive.
+    ///   - kernelSize: (kH, kW), positive.
+    ///   - stride: (sH, sW), positive.
+    ///   - padding: (pH, pW) zeros around the input, ≥ 0.
     ///   - bias: whether to add a learned bias (O).
     ///   - arena: where `"\(prefix)weight"` and `"\(prefix)bias"` are registered.
+    ///   - prefix: the parameters' name prefix (`encoder.conv1.`).
     ///   - generator: the random source; the weight (row-major), then the bias, are drawn from
     ///     U(−1/√K, 1/√K).
     public init(inChannels: Int, outChannels: Int, kernelSize: (height: Int, width: Int),
