@@ -31,8 +31,6 @@ let package = Package(
         fuzzTarget("fuzz-metrics"),               // metrics.jsonl (read on resume) and the loss curve
         fuzzTarget("fuzz-csv"),                   // time-series CSV (forecast, anomaly), label JSON
         fuzzTarget("fuzz-parallel-text"),         // parallel source/target files (seq2seq)
-        // Hook: the IDX (images) reader is written on another branch. When its file is on main,
-        // add fuzzTarget("fuzz-idx") with a Sources/fuzz-idx/FuzzIDX.swift like fuzz-csv's, a
-        // seed folder under seeds/, and list it in run.sh's TARGETS.
+        fuzzTarget("fuzz-idx"),                   // IDX files and their gzip/DEFLATE decoder (rnn caption)
     ]
 )

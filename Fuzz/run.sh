@@ -16,8 +16,7 @@ cd "$(dirname "$0")"
 SECONDS_EACH=${1:-60}
 shift || true
 TARGETS=(fuzz-safetensors fuzz-checkpoint-metadata fuzz-checkpoint-file fuzz-text fuzz-labeled-text fuzz-conll
-         fuzz-symbols fuzz-metrics fuzz-csv fuzz-parallel-text)
-# Hook: add fuzz-idx here (and in Package.swift) once the IDX reader is on main.
+         fuzz-symbols fuzz-metrics fuzz-csv fuzz-parallel-text fuzz-idx)
 [ $# -gt 0 ] && TARGETS=("$@")
 
 # SwiftPM compiles RNNKit and the targets with coverage and ASan; each target is then linked
