@@ -7,16 +7,7 @@ import Testing
 /// `retain_grad`; and σ_max of every weight_hh and of its gate blocks, within 1e-4 relative of
 /// `torch.linalg.matrix_norm(W, ord=2)`.
 func checkGradFlow(_ f: Fixture) throws -> Bool {
-    guard let cell = CellKind(rawValue: try f.string("mode")) else {
-        throw RNNKitError("\(f.name): unknown mode \(f.metadata["mode"] ?? "")")
-    }
-    var g = SeededGenerator(seed: 0)
-    let arena = ParameterArena<Float>()
-    let stack = RecurrentStack<Float>(
-        cell: cell, inputSize: try f.int("input_size"), hiddenSize: try f.int("hidden_size"),
-        numLayers: try f.int("num_layers"), bias: try f.bool("bias"), bidirectional: try f.bool("bidirectional"),
-        dropout: 0, arena: arena, prefix: "", generator: &g)
-    for name in arena.names { try arena.setValue(try f.tensor(name), named: name) }
+    let (cell, stack, _) = try fixtureStack(f)
     stack.recordsGradientFlow = true
     _ = stack.forward(try f.tensor("input"))
     _ = stack.backward(gradOutput: try f.tensor("grad_output"))

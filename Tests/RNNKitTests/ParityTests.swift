@@ -56,9 +56,9 @@ func checkFixture(at url: URL) throws -> Bool {
     }
 }
 
-/// kind = rnn_grad: one forward and backward of a stack; outputs, final states, and the
-/// gradients of input, initial state and every parameter.
-func checkRNNGrad(_ f: Fixture) throws -> Bool {
+/// The stack an `rnn_grad` or `grad_flow` fixture describes (mode, sizes, layers, bias,
+/// directions), with the fixture's parameters.
+func fixtureStack(_ f: Fixture) throws -> (CellKind, RecurrentStack<Float>, ParameterArena<Float>) {
     guard let cell = CellKind(rawValue: try f.string("mode")) else {
         throw RNNKitError("\(f.name): unknown mode \(f.metadata["mode"] ?? "")")
     }
@@ -69,6 +69,13 @@ func checkRNNGrad(_ f: Fixture) throws -> Bool {
         numLayers: try f.int("num_layers"), bias: try f.bool("bias"), bidirectional: try f.bool("bidirectional"),
         dropout: 0, arena: arena, prefix: "", generator: &g)
     for name in arena.names { try arena.setValue(try f.tensor(name), named: name) }
+    return (cell, stack, arena)
+}
+
+/// kind = rnn_grad: one forward and backward of a stack; outputs, final states, and the
+/// gradients of input, initial state and every parameter.
+func checkRNNGrad(_ f: Fixture) throws -> Bool {
+    let (cell, stack, arena) = try fixtureStack(f)
     let h0 = f.optionalTensor("h0"), c0 = f.optionalTensor("c0")
     let initial = h0.map { RecurrentState(h: $0, c: c0) }
     let (output, state) = stack.forward(try f.tensor("input"), initialState: initial, lengths: f.optionalInts("lengths"))

@@ -85,8 +85,8 @@ extension Seq2Seq {
             }
             // The cell: dL/ds_t and dL/dx_t from dL/d(top s_{t+1}) and dL/ds_{t+1}, for the
             // step's R columns; the others' dL/ds_t is zero (they ended before step t).
-            let dh0 = activeRows(ds + 2 * block, R, slot: 2), dc0 = hasC ? activeRows(ds + 3 * block, R, slot: 3) : nil
-            decoder.backward(dOutput: dOut, dhN: activeRows(ds, R, slot: 0), dcN: hasC ? activeRows(ds + block, R, slot: 1) : nil,
+            let dh0 = packedStateRows(ds + 2 * block, R, slot: 2), dc0 = hasC ? packedStateRows(ds + 3 * block, R, slot: 3) : nil
+            decoder.backward(dOutput: dOut, dhN: packedStateRows(ds, R, slot: 0), dcN: hasC ? packedStateRows(ds + block, R, slot: 1) : nil,
                              dx: dx, dh0: dh0, dc0: dc0)
             for (part, packed) in [(2, Optional(dh0)), (3, dc0)] {
                 guard let packed else { continue }

@@ -83,8 +83,8 @@ extension Seq2Seq {
             for b in 0..<R { (x + b * I + E).update(from: feed + b * H, count: H) }
         }
         let hasC = c.cell.hasCellState
-        let out = decoder.forward(x: x, steps: 1, batch: R, h0: activeRows(state(t, 0), R, slot: 0),
-                                  c0: hasC ? activeRows(state(t, 1), R, slot: 1) : nil, lengths: nil)
+        let out = decoder.forward(x: x, steps: 1, batch: R, h0: packedStateRows(state(t, 0), R, slot: 0),
+                                  c0: hasC ? packedStateRows(state(t, 1), R, slot: 1) : nil, lengths: nil)
         let top = outputs.pointer + t * B * H
         top.update(from: out, count: R * H)
         (top + R * H).update(repeating: 0, count: (B - R) * H)
@@ -113,7 +113,7 @@ extension Seq2Seq {
     /// The first R rows of each layer's (B, H) block of an (L, B, H) state, as (L, R, H): the
     /// state itself when that is already contiguous (one layer, or R = B), else a copy in
     /// `activeState` slot `slot` (0…3).
-    func activeRows(_ state: UnsafeMutablePointer<Scalar>, _ R: Int, slot: Int) -> UnsafeMutablePointer<Scalar> {
+    func packedStateRows(_ state: UnsafeMutablePointer<Scalar>, _ R: Int, slot: Int) -> UnsafeMutablePointer<Scalar> {
         let L = configuration.numLayers, B = batch, H = configuration.hiddenSize
         guard L > 1 && R < B else { return state }
         let packed = activeState.ensure(4 * L * B * H) + slot * L * B * H
