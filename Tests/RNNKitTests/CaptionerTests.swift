@@ -53,6 +53,34 @@ import Testing
         expectClose(dFeatures!, numericFeatures, atol: 1e-7, rtol: 1e-5, "features")
     }
 
+    /// Training splits a batch into shards on model copies (`ModelReplicas.runPrescaled`), each
+    /// scaled to the whole batch's counts: the words (cross-entropy) and the images (regularizer)
+    /// differ between the shards here (4 and 2 words), so per-shard means would not add up.
+    @Test func shardsScaledToTheWholeBatchGiveItsGradient() throws {
+        let config = CaptionerConfiguration(encoder: .cnn(channels: 2, conv1: 3, conv2: 4), vocabularySize: 7,
+                                            embeddingSize: 3, hiddenSize: 4, attentionSize: 3, doublyStochastic: 0.7)
+        let model = try Captioner<Double>(config, seed: 12)
+        let images = LayerTestData.tensor([2, 2, 9, 8], seed: 4)
+        model.arena.zeroGradients()
+        let (whole, _) = model.lossAndGradients(images: images, captionIn: Self.captionIn, captionOut: Self.captionOut)
+        let expected = analyticGradient(of: model.arena)
+        model.arena.zeroGradients()
+        let plane = images.count / 2
+        let parts: [(image: Tensor<Double>, captionIn: [Int], captionOut: [Int])] = [
+            (Tensor(shape: [1, 2, 9, 8], scalars: Array(images.scalars[..<plane])), [2, 5, 6, 4], [5, 6, 4, 3]),
+            (Tensor(shape: [1, 2, 9, 8], scalars: Array(images.scalars[plane...])), [2, 4], [4, 3]),
+        ]
+        let replicas = ModelReplicas(primary: model, arena: { $0.arena }, makeReplica: { try! Captioner<Double>(config) })
+        let combined = replicas.runPrescaled(shards: 2) { m, k in
+            let r = m.lossAndGradients(images: parts[k].image, captionIn: parts[k].captionIn, captionOut: parts[k].captionOut,
+                                       wholeBatch: CaptionerBatchCounts(words: 6, images: 2)).loss
+            return (r.loss, r.count)
+        }
+        #expect(combined.count == whole.count)
+        #expect(abs(combined.loss - whole.loss) <= 1e-12)
+        expectClose(analyticGradient(of: model.arena), expected, atol: 1e-12, rtol: 1e-10, "two shards")
+    }
+
     @Test func attentionIsADistributionOverTheGrid() throws {
         let config = CaptionerConfiguration(encoder: .cnn(channels: 1, conv1: 2, conv2: 3), vocabularySize: 7,
                                             embeddingSize: 3, hiddenSize: 4, attentionSize: 3)

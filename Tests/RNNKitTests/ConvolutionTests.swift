@@ -57,6 +57,37 @@ import Testing
         }
     }
 
+    /// The fused calls (each image's output handed to an epilogue, each image's dy written by a
+    /// prologue) give the plain calls' results bit for bit.
+    @Test func fusedCallsEqualThePlainOnes() {
+        for (i, s) in Self.shapes.enumerated() {
+            let g = Self.geometry(s), B = s.0, O = g.outChannels, N = g.outputPlane
+            let x = LayerTestData.uniform(B * g.inputCount, seed: UInt64(i)).map { Float($0) }
+            let w = LayerTestData.uniform(O * g.patchSize, seed: UInt64(i) + 1).map { Float($0) }
+            let bias = LayerTestData.uniform(O, seed: UInt64(i) + 2).map { Float($0) }
+            let dy = LayerTestData.uniform(B * g.outputCount, seed: UInt64(i) + 3).map { Float($0) }
+            let workspace = ConvolutionWorkspace<Float>()
+            var (y, fusedY) = ([Float](repeating: .nan, count: B * g.outputCount), [Float](repeating: .nan, count: B * g.outputCount))
+            var (dx, fusedDx) = ([Float](repeating: .nan, count: x.count), [Float](repeating: .nan, count: x.count))
+            var (dw, fusedDw) = ([Float](repeating: 0.5, count: w.count), [Float](repeating: 0.5, count: w.count))
+            var (db, fusedDb) = ([Float](repeating: 0.25, count: O), [Float](repeating: 0.25, count: O))
+            convolutionForward(g, batch: B, x: x, weight: w, bias: bias, y: &y, workspace: workspace)
+            convolutionBackward(g, batch: B, x: x, weight: w, dy: dy, dWeight: &dw, dBias: &db, dx: &dx, workspace: workspace)
+            fusedY.withUnsafeMutableBufferPointer { buffer in
+                let out = buffer.baseAddress!
+                convolutionForward(g, batch: B, x: x, weight: w, bias: bias, y: nil, workspace: workspace) { b, yb in
+                    (out + b * O * N).update(from: yb, count: O * N)
+                }
+            }
+            dy.withUnsafeBufferPointer { buffer in
+                let d = buffer.baseAddress!
+                convolutionBackward(g, batch: B, x: x, weight: w, dy: nil, dWeight: &fusedDw, dBias: &fusedDb, dx: &fusedDx,
+                                    workspace: workspace) { b, dyb in dyb.update(from: d + b * O * N, count: O * N) }
+            }
+            #expect(fusedY == y && fusedDx == dx && fusedDw == dw && fusedDb == db, "shape \(i)")
+        }
+    }
+
     @Test func resultsDoNotDependOnTheThreadCount() {
         let g = Self.geometry(Self.shapes[1])
         let results = ComputeSettings.exclusive {
@@ -101,6 +132,24 @@ import Testing
             let numeric = numericalGradient(count: x.count, read: { x.scalars[$0] }, write: { x.scalars[$0] = $1 },
                                             loss: { LayerTestData.dot(pool.forward(relu.forward(x)), r) })
             expectClose(dx.scalars, numeric, atol: 1e-8, rtol: 1e-6, "pool \(k) \(s) \(p)")
+        }
+    }
+
+    /// The 2 × 2 fast path equals the general kernel, ties, NaNs and odd sides included.
+    @Test func pooling2x2FastPathEqualsTheReference() {
+        var g = SeededGenerator(seed: 21)
+        for (H, W) in [(7, 9), (8, 8), (2, 3), (5, 2)] {
+            let N = 3
+            var x = (0..<(N * H * W)).map { _ in Float(Int(g.next() % 5)) - 2 }      // many ties
+            x[4] = .nan; x[H * W + 1] = .nan; x[H * W] = .nan
+            let pool = MaxPool2d<Float>(kernelSize: 2), M = N * (H / 2) * (W / 2)
+            var fast = [Float](repeating: 0, count: M), reference = fast
+            var fastArg = [Int32](repeating: 0, count: M), referenceArg = fastArg
+            pool.forward2x2(x: x, planes: 0..<N, height: H, width: W, into: &fast, argmax: &fastArg)
+            pool.forwardReference(x: x, planes: 0..<N, height: H, width: W, into: &reference, argmax: &referenceArg)
+            #expect(fastArg == referenceArg, "\(H)×\(W)")
+            #expect(zip(fast, reference).allSatisfy { $0 == $1 || $0.isNaN && $1.isNaN }, "\(H)×\(W)")
+            #expect(fast.contains { $0.isNaN })
         }
     }
 

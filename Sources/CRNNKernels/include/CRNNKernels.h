@@ -96,4 +96,6 @@ static inline void crnn_spin_pause(void) {
 #include "rnnkit_pointwise.h"
 // The vectorised optimizer updates.
 #include "rnnkit_optimizers.h"
+// The vectorised inner loops of the attention.
+#include "rnnkit_attention.h"
 #endif

@@ -3,6 +3,8 @@
 //   forward   per image b:  X̂_b = im2col(x_b) (K, Ho·Wo);  y_b (O, Ho·Wo) = W (O, K) · X̂_b + b
 //   backward  per image b:  dW (O, K) += dy_b · X̂_bᵀ;  db (O) += Σ dy_b;
 //                           dx_b = col2im(Wᵀ (K, O) · dy_b)
+// Fused calls hand each image's output (or take each image's output gradient) one image at a
+// time, through a buffer of its piece, instead of a whole-batch tensor.
 // The batch is cut into a fixed number of pieces (`ConvolutionWorkspace.pieceCount`, which
 // depends on B only), each with its own patch buffer and its own dW, db partial sums; the
 // partial sums are added in piece order, so results do not depend on the number of threads.
@@ -13,6 +15,7 @@ final class ConvolutionWorkspace<Scalar: RNNScalar> {
     private var patches: [ScratchBuffer<Scalar>] = []        // per piece (K, Ho·Wo)
     private var dPatches: [ScratchBuffer<Scalar>] = []       // per piece (K, Ho·Wo)
     private var dWeights: [ScratchBuffer<Scalar>] = []       // per piece (O·K + O): dW then db
+    private var images: [ScratchBuffer<Scalar>] = []         // per piece (O, Ho·Wo): one image's y or dy (fused calls)
 
     /// The pieces a batch of B images is cut into: up to 8, at least one image each.
     static func pieceCount(batch B: Int) -> Int { max(1, min(B, 8)) }
@@ -21,17 +24,20 @@ final class ConvolutionWorkspace<Scalar: RNNScalar> {
     func reserve(pieces: Int, _ g: ConvolutionGeometry) {
         while patches.count < pieces {
             patches.append(ScratchBuffer()); dPatches.append(ScratchBuffer()); dWeights.append(ScratchBuffer())
+            images.append(ScratchBuffer())
         }
         for p in 0..<pieces {
             patches[p].ensure(g.patchSize * g.outputPlane)
             dPatches[p].ensure(g.patchSize * g.outputPlane)
             dWeights[p].ensure(g.outChannels * (g.patchSize + 1))
+            images[p].ensure(g.outChannels * g.outputPlane)
         }
     }
 
     func patch(_ piece: Int) -> UnsafeMutablePointer<Scalar> { patches[piece].pointer }
     func dPatch(_ piece: Int) -> UnsafeMutablePointer<Scalar> { dPatches[piece].pointer }
     func dWeight(_ piece: Int) -> UnsafeMutablePointer<Scalar> { dWeights[piece].pointer }
+    func image(_ piece: Int) -> UnsafeMutablePointer<Scalar> { images[piece].pointer }
 }
 
 /// The images of piece `p` of `pieces` over a batch of B.
@@ -50,12 +56,19 @@ private func isPointwise(_ g: ConvolutionGeometry) -> Bool {
 
 /// y (B, O, Ho, Wo) = conv(x (B, C, H, W), weight (O, C, kH, kW)) + bias (O) or nil: im2col and
 /// one GEMM per image, the pieces of the batch on the thread pool.
+///
+/// Fused use: with `y` nil, each image's output y_b (O, Ho·Wo) goes to a buffer of its piece and
+/// `epilogue(b, y_b)` runs right after it, while y_b is still in cache (a pooling that keeps
+/// only what it needs, so the whole batch's y is never stored); epilogues run concurrently for
+/// images of different pieces.
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
 func convolutionForward<Scalar: RNNScalar>(
     _ g: ConvolutionGeometry, batch B: Int, x: UnsafePointer<Scalar>, weight: UnsafePointer<Scalar>,
-    bias: UnsafePointer<Scalar>?, y: UnsafeMutablePointer<Scalar>, workspace: ConvolutionWorkspace<Scalar>
+    bias: UnsafePointer<Scalar>?, y: UnsafeMutablePointer<Scalar>?, workspace: ConvolutionWorkspace<Scalar>,
+    epilogue: ((_ image: Int, _ output: UnsafeMutablePointer<Scalar>) -> Void)? = nil
 ) {
+    precondition(y != nil || epilogue != nil, "convolutionForward: an output or an epilogue")
     let O = g.outChannels, K = g.patchSize, N = g.outputPlane
     guard B > 0, N > 0 else { return }
     let pieces = ConvolutionWorkspace<Scalar>.pieceCount(batch: B)
@@ -63,7 +76,7 @@ func convolutionForward<Scalar: RNNScalar>(
     parallelFor(count: pieces) { p in
         let cols = workspace.patch(p)                                           // (K, Ho·Wo)
         for b in pieceRange(p, of: pieces, batch: B) {
-            let xb = x + b * g.inputCount, yb = y + b * O * N                 // (C, H, W), (O, Ho·Wo)
+            let xb = x + b * g.inputCount, yb = y.map { $0 + b * O * N } ?? workspace.image(p)   // (C, H, W), (O, Ho·Wo)
             let patches: UnsafePointer<Scalar>
             if isPointwise(g) { patches = xb } else { im2col(xb, g, into: cols); patches = UnsafePointer(cols) }
             if let bias {
@@ -71,6 +84,7 @@ func convolutionForward<Scalar: RNNScalar>(
             }
             gemm(transA: false, transB: false, m: O, n: N, k: K, alpha: 1, a: weight, lda: K,
                  b: patches, ldb: N, beta: bias == nil ? 0 : 1, c: yb, ldc: N)
+            epilogue?(b, yb)
         }
     }
 }
@@ -79,13 +93,20 @@ func convolutionForward<Scalar: RNNScalar>(
 
 /// The exact backward of `convolutionForward`: from dy (B, O, Ho, Wo), adds dweight
 /// (O, C, kH, kW) and dbias (O) (if given) and overwrites dx (B, C, H, W) (if given).
+///
+/// Fused use: with `dy` nil, `prologue(b, dy_b)` writes each image's dy_b (O, Ho·Wo) into a
+/// buffer of its piece just before it is used (the backward of a pooling that scatters into
+/// it), so the whole batch's dy is never stored; prologues run concurrently for images of
+/// different pieces.
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
 func convolutionBackward<Scalar: RNNScalar>(
     _ g: ConvolutionGeometry, batch B: Int, x: UnsafePointer<Scalar>, weight: UnsafePointer<Scalar>,
-    dy: UnsafePointer<Scalar>, dWeight: UnsafeMutablePointer<Scalar>, dBias: UnsafeMutablePointer<Scalar>?,
-    dx: UnsafeMutablePointer<Scalar>?, workspace: ConvolutionWorkspace<Scalar>
+    dy: UnsafePointer<Scalar>?, dWeight: UnsafeMutablePointer<Scalar>, dBias: UnsafeMutablePointer<Scalar>?,
+    dx: UnsafeMutablePointer<Scalar>?, workspace: ConvolutionWorkspace<Scalar>,
+    prologue: ((_ image: Int, _ dOutput: UnsafeMutablePointer<Scalar>) -> Void)? = nil
 ) {
+    precondition(dy != nil || prologue != nil, "convolutionBackward: a gradient or a prologue")
     let O = g.outChannels, K = g.patchSize, N = g.outputPlane
     guard B > 0 else { return }
     if N == 0 { dx?.update(repeating: 0, count: B * g.inputCount); return }
@@ -96,7 +117,9 @@ func convolutionBackward<Scalar: RNNScalar>(
         let dw = workspace.dWeight(p), db = dw + O * K                        // (O, K), (O)
         dw.update(repeating: 0, count: O * (K + 1))
         for b in pieceRange(p, of: pieces, batch: B) {
-            let xb = x + b * g.inputCount, dyb = dy + b * O * N               // (C, H, W), (O, Ho·Wo)
+            let xb = x + b * g.inputCount                                      // (C, H, W)
+            let dyb: UnsafePointer<Scalar>                                     // (O, Ho·Wo)
+            if let dy { dyb = dy + b * O * N } else { prologue!(b, workspace.image(p)); dyb = UnsafePointer(workspace.image(p)) }
             let patches: UnsafePointer<Scalar>
             if isPointwise(g) { patches = xb } else { im2col(xb, g, into: cols); patches = UnsafePointer(cols) }
             gemm(transA: false, transB: true, m: O, n: K, k: N, alpha: 1, a: dyb, lda: N,

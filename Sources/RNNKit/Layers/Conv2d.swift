@@ -113,6 +113,18 @@ public final class Conv2d<Scalar: RNNScalar>: Module {
                            bias: bias.map { UnsafePointer(arena.valuePointer($0)) }, y: y, workspace: workspace)
     }
 
+    /// The same with each image's output (O, Ho·Wo) handed to `epilogue(b, y_b)` while in cache,
+    /// instead of stored (see `convolutionForward`); epilogues of different images may run
+    /// concurrently.
+    func forward(x: UnsafePointer<Scalar>, batch B: Int, _ g: ConvolutionGeometry,
+                 epilogue: (_ image: Int, _ output: UnsafeMutablePointer<Scalar>) -> Void) {
+        withoutActuallyEscaping(epilogue) { epilogue in
+            convolutionForward(g, batch: B, x: x, weight: arena.valuePointer(weight),
+                               bias: bias.map { UnsafePointer(arena.valuePointer($0)) }, y: nil, workspace: workspace,
+                               epilogue: epilogue)
+        }
+    }
+
     // MARK: - Backward
 
     /// dL/dx (B, C, H, W) from dL/dy (B, O, Ho, Wo) of the most recent `forward` not yet
@@ -138,6 +150,18 @@ public final class Conv2d<Scalar: RNNScalar>: Module {
         convolutionBackward(g, batch: B, x: x, weight: arena.valuePointer(weight), dy: dy,
                             dWeight: arena.gradientPointer(weight), dBias: bias.map { arena.gradientPointer($0) },
                             dx: dx, workspace: workspace)
+    }
+
+    /// The same with each image's dy_b (O, Ho·Wo) written by `prologue(b, dy_b)` just before it
+    /// is used, instead of read from a whole-batch tensor; prologues of different images may run
+    /// concurrently.
+    func backward(x: UnsafePointer<Scalar>, batch B: Int, _ g: ConvolutionGeometry, dx: UnsafeMutablePointer<Scalar>?,
+                  prologue: (_ image: Int, _ dOutput: UnsafeMutablePointer<Scalar>) -> Void) {
+        withoutActuallyEscaping(prologue) { prologue in
+            convolutionBackward(g, batch: B, x: x, weight: arena.valuePointer(weight), dy: nil,
+                                dWeight: arena.gradientPointer(weight), dBias: bias.map { arena.gradientPointer($0) },
+                                dx: dx, workspace: workspace, prologue: prologue)
+        }
     }
 
     /// Drops the saved inputs of calls not yet backpropagated.

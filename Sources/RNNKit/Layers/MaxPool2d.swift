@@ -60,28 +60,68 @@ public final class MaxPool2d<Scalar: RNNScalar>: Module {
     }
 
     /// y (N, Ho, Wo) and argmax (N, Ho, Wo) (the index iy·W + ix of each maximum in its plane)
-    /// from x (N, H, W); planes on the thread pool.
+    /// from x (N, H, W); planes on the thread pool. 2 × 2 windows at stride 2 without padding
+    /// (every CNN's usual pooling) take `forward2x2`, any other the general `forwardReference`.
     func forward(x: UnsafePointer<Scalar>, planes N: Int, height H: Int, width W: Int,
                  into y: UnsafeMutablePointer<Scalar>, argmax: UnsafeMutablePointer<Int32>) {
-        let Ho = outputSize(H), Wo = outputSize(W), k = kernelSize, s = stride, p = padding
         let pieces = max(1, min(N, 8))
+        let isPlain2x2 = kernelSize == 2 && stride == 2 && padding == 0
         parallelFor(count: pieces, maxThreads: N * H * W >= 1 << 16 ? .max : 1) { piece in
-            for n in (piece * N / pieces)..<((piece + 1) * N / pieces) {
-                let plane = x + n * H * W, out = y + n * Ho * Wo, arg = argmax + n * Ho * Wo
-                for oy in 0..<Ho {
-                    let y0 = max(oy * s - p, 0), y1 = min(oy * s - p + k, H)
-                    for ox in 0..<Wo {
-                        let x0 = max(ox * s - p, 0), x1 = min(ox * s - p + k, W)
-                        var best = plane[y0 * W + x0], at = y0 * W + x0
-                        for iy in y0..<y1 {
-                            for ix in x0..<x1 {
-                                let v = plane[iy * W + ix]
-                                if v > best || v.isNaN && !best.isNaN { best = v; at = iy * W + ix }
-                            }
-                        }
-                        out[oy * Wo + ox] = best
-                        arg[oy * Wo + ox] = Int32(at)
+            let planes = (piece * N / pieces)..<((piece + 1) * N / pieces)
+            if isPlain2x2 {
+                forward2x2(x: x, planes: planes, height: H, width: W, into: y, argmax: argmax)
+            } else {
+                forwardReference(x: x, planes: planes, height: H, width: W, into: y, argmax: argmax)
+            }
+        }
+    }
+
+    /// The 2 × 2, stride 2 case of `forwardReference` for `planes`, the four candidates
+    /// compared in the same order (the first maximum kept, a NaN wins).
+    func forward2x2(x: UnsafePointer<Scalar>, planes: Range<Int>, height H: Int, width W: Int,
+                    into y: UnsafeMutablePointer<Scalar>, argmax: UnsafeMutablePointer<Int32>) {
+        let Ho = H / 2, Wo = W / 2
+        for n in planes {
+            let plane = x + n * H * W, out = y + n * Ho * Wo, arg = argmax + n * Ho * Wo
+            for oy in 0..<Ho {
+                let top = 2 * oy * W, outRow = oy * Wo
+                for ox in 0..<Wo {
+                    let i = top + 2 * ox
+                    var best = plane[i], at = i
+                    @inline(__always) func consider(_ j: Int) {         // selects, not branches: random
+                        let v = plane[j]                                 // data mispredicts half of them
+                        let greater = v > best, nanOverNumber = (v != v) && (best == best)
+                        let take = greater || nanOverNumber
+                        best = take ? v : best
+                        at = take ? j : at
                     }
+                    consider(i &+ 1); consider(i &+ W); consider(i &+ W &+ 1)
+                    out[outRow + ox] = best
+                    arg[outRow + ox] = Int32(truncatingIfNeeded: at)
+                }
+            }
+        }
+    }
+
+    /// The naive kernel, any window, stride and padding, for `planes` of x (N, H, W).
+    func forwardReference(x: UnsafePointer<Scalar>, planes: Range<Int>, height H: Int, width W: Int,
+                          into y: UnsafeMutablePointer<Scalar>, argmax: UnsafeMutablePointer<Int32>) {
+        let Ho = outputSize(H), Wo = outputSize(W), k = kernelSize, s = stride, p = padding
+        for n in planes {
+            let plane = x + n * H * W, out = y + n * Ho * Wo, arg = argmax + n * Ho * Wo
+            for oy in 0..<Ho {
+                let y0 = max(oy * s - p, 0), y1 = min(oy * s - p + k, H)
+                for ox in 0..<Wo {
+                    let x0 = max(ox * s - p, 0), x1 = min(ox * s - p + k, W)
+                    var best = plane[y0 * W + x0], at = y0 * W + x0
+                    for iy in y0..<y1 {
+                        for ix in x0..<x1 {
+                            let v = plane[iy * W + ix]
+                            if v > best || v.isNaN && !best.isNaN { best = v; at = iy * W + ix }
+                        }
+                    }
+                    out[oy * Wo + ox] = best
+                    arg[oy * Wo + ox] = Int32(at)
                 }
             }
         }

@@ -8,11 +8,6 @@ import CRNNKernels
 // Float does not run the references. Large arenas are cut into one slice per thread
 // (`forEachSlice`); every element is updated exactly as in a single pass.
 
-@inline(__always)
-private func float<S>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
-    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
-}
-
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
 func adamStep<Scalar: RNNScalar>(

@@ -6,16 +6,6 @@ import CRNNKernels
 // GRUKernels.swift, ElmanKernels.swift). Tests check fast == reference on odd shapes.
 // Arguments and shapes are those of the references.
 
-@inline(__always)
-private func float<S>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Float> {
-    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
-}
-
-@inline(__always)
-private func float<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
-    UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
-}
-
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
 func lstmStepForward<Scalar: RNNScalar>(

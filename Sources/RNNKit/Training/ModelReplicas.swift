@@ -16,10 +16,10 @@
 
 /// The primary model and the copies that run the other shards of a batch (see the file
 /// comment). Used by tasks whose per-step products are too small to thread.
-final class ModelReplicas<Model: Module> {
+final class ModelReplicas<Model: Module, Scalar: RNNScalar> {
     /// The model the trainer sees: its arena receives the combined gradients.
     let primary: Model
-    private let arena: (Model) -> ParameterArena<Float>
+    private let arena: (Model) -> ParameterArena<Scalar>
     private let makeReplica: () -> Model
     private var replicas: [Model] = []
 
@@ -27,7 +27,7 @@ final class ModelReplicas<Model: Module> {
     ///   - primary: the trained model.
     ///   - arena: the parameters of a model (the primary's and the replicas' have one layout).
     ///   - makeReplica: a new model of the primary's architecture (its values are overwritten).
-    init(primary: Model, arena: @escaping (Model) -> ParameterArena<Float>, makeReplica: @escaping () -> Model) {
+    init(primary: Model, arena: @escaping (Model) -> ParameterArena<Scalar>, makeReplica: @escaping () -> Model) {
         self.primary = primary
         self.arena = arena
         self.makeReplica = makeReplica
@@ -48,17 +48,37 @@ final class ModelReplicas<Model: Module> {
     func run(shards: Int, _ body: (Model, Int) -> (loss: Double, count: Int)) -> (loss: Double, count: Int) {
         precondition(shards >= 1, "ModelReplicas: at least one shard")
         if shards == 1 { return body(primary, 0) }
+        let results = runShards(shards, body)
+        let total = results.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return (.nan, 0) }
+        combineGradients(weights: results.map { Scalar(Double($0.count) / Double(total)) }, shards: shards)
+        let loss = results.reduce(0.0) { $1.count > 0 ? $0 + $1.loss * Double($1.count) : $0 } / Double(total)
+        return (loss, total)
+    }
+
+    /// Runs `body(model, k)` as `run` does, for shards that scale their loss and gradients to
+    /// the whole batch themselves — each divides by the whole batch's counts, not its own, as a
+    /// loss with terms normalised by different counts must (a captioner's cross-entropy per word,
+    /// its regularizer per image) — and leaves Σ_k ∇_k in the primary's gradients.
+    /// - Precondition: the primary's gradients are zero.
+    /// - Returns: Σ_k loss_k and Σ_k count_k.
+    func runPrescaled(shards: Int, _ body: (Model, Int) -> (loss: Double, count: Int)) -> (loss: Double, count: Int) {
+        precondition(shards >= 1, "ModelReplicas: at least one shard")
+        if shards == 1 { return body(primary, 0) }
+        let results = runShards(shards, body)
+        combineGradients(weights: [Scalar](repeating: 1, count: shards), shards: shards)
+        return (results.reduce(0.0) { $0 + $1.loss }, results.reduce(0) { $0 + $1.count })
+    }
+
+    /// Each shard's (loss, count) from `body`, shard k on thread k, shard 0 on the primary.
+    private func runShards(_ shards: Int, _ body: (Model, Int) -> (loss: Double, count: Int)) -> [(loss: Double, count: Int)] {
         prepare(replicas: shards - 1)
         var results = [(loss: Double, count: Int)](repeating: (0, 0), count: shards)
         results.withUnsafeMutableBufferPointer { r in
             let out = r.baseAddress!
             parallelFor(count: shards) { k in out[k] = body(k == 0 ? primary : replicas[k - 1], k) }
         }
-        let total = results.reduce(0) { $0 + $1.count }
-        guard total > 0 else { return (.nan, 0) }
-        combineGradients(weights: results.map { Float(Double($0.count) / Double(total)) }, shards: shards)
-        let loss = results.reduce(0.0) { $1.count > 0 ? $0 + $1.loss * Double($1.count) : $0 } / Double(total)
-        return (loss, total)
+        return results
     }
 
     /// Makes `count` replicas with the primary's values, training mode and fresh dropout
@@ -80,7 +100,7 @@ final class ModelReplicas<Model: Module> {
     }
 
     /// g_primary ← w_0·g_primary + Σ_{k≥1} w_k·g_replica(k), element by element.
-    private func combineGradients(weights: [Float], shards: Int) {
+    private func combineGradients(weights: [Scalar], shards: Int) {
         let target = arena(primary)
         let sources = replicas.prefix(shards - 1).map { arena($0).gradients }
         let g = target.gradients

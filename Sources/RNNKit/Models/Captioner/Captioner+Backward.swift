@@ -4,6 +4,14 @@
 //   R        = λ/B · Σ_b Σ_p (1 − cov_b,p)²,  cov_b,p = Σ_{t: target_t,b ≠ PAD} α_t,b,p
 //   dR/dα_t,b,p = −2λ/B · (1 − cov_b,p) where target_t,b ≠ PAD, else 0
 
+/// The counts a whole batch's loss is averaged over, given to each of its shards.
+struct CaptionerBatchCounts {
+    /// The non-PAD target words of the whole batch (the cross-entropy's divisor).
+    var words: Int
+    /// The images of the whole batch (the regularizer's divisor).
+    var images: Int
+}
+
 /// The loss of one captioner batch.
 public struct CaptionerLoss: Sendable {
     /// Cross-entropy + λ·regularizer, the quantity differentiated.
@@ -25,8 +33,18 @@ extension Captioner {
     /// - Returns: the loss and, with `imageGradient`, dL/dimages (B, Cin, Hgt, Wid).
     public func lossAndGradients(images: Tensor<Scalar>, captionIn: [Int], captionOut: [Int], imageGradient: Bool = false)
         -> (loss: CaptionerLoss, dImages: [Scalar]?) {
+        lossAndGradients(images: images, captionIn: captionIn, captionOut: captionOut, imageGradient: imageGradient, wholeBatch: nil)
+    }
+
+    /// The same for one shard of a larger batch: with `wholeBatch`, the cross-entropy is divided
+    /// by the whole batch's counted words and the regularizer by its images instead of this
+    /// shard's, so that the shards' losses and gradients add up to the whole batch's.
+    func lossAndGradients(images: Tensor<Scalar>, captionIn: [Int], captionOut: [Int], imageGradient: Bool = false,
+                          wholeBatch: CaptionerBatchCounts?) -> (loss: CaptionerLoss, dImages: [Scalar]?) {
         _ = forward(images: images, captionIn: captionIn)
-        let loss = captionOut.withUnsafeBufferPointer { lossAndBackward(captionOut: $0.baseAddress!, count: $0.count) }
+        let loss = captionOut.withUnsafeBufferPointer {
+            lossAndBackward(captionOut: $0.baseAddress!, count: $0.count, wholeBatch: wholeBatch)
+        }
         guard imageGradient else { backwardCNN(dImages: nil); return (loss, nil) }
         var dx = [Scalar](repeating: 0, count: images.count)
         dx.withUnsafeMutableBufferPointer { backwardCNN(dImages: $0.baseAddress!) }
@@ -44,12 +62,19 @@ extension Captioner {
 
     /// The loss of the last forward against captionOut (T, B), and the backward down to the
     /// annotations (`dAnnotations`); the CNN's backward is left to the caller.
-    func lossAndBackward(captionOut: UnsafePointer<Int>, count: Int) -> CaptionerLoss {
+    /// With `wholeBatch`, the means are over its counts (see `lossAndGradients(…wholeBatch:)`).
+    func lossAndBackward(captionOut: UnsafePointer<Int>, count: Int, wholeBatch: CaptionerBatchCounts? = nil) -> CaptionerLoss {
         let T = steps, B = batch, P = annotationCount, V = configuration.vocabularySize, N = T * B
         precondition(count == N, "Captioner: \(count) output targets for (T, B) = (\(T), \(B))")
         for i in 0..<N { precondition((0..<V).contains(captionOut[i]), "Captioner: target \(captionOut[i]) outside 0..<\(V)") }
         let y = logits.pointer
-        let (ce, counted) = softmaxCrossEntropy(logits: y, targets: captionOut, rows: N, classes: V, ignoreIndex: 0, gradient: y)
+        var (ce, counted) = softmaxCrossEntropy(logits: y, targets: captionOut, rows: N, classes: V, ignoreIndex: 0, gradient: y)
+        if let whole = wholeBatch, counted > 0 {                // this shard's share of the whole batch's mean
+            let share = Scalar(counted) / Scalar(whole.words)
+            ce *= share
+            for i in 0..<(N * V) { y[i] *= share }
+        }
+        let images = wholeBatch?.images ?? B
         // The doubly stochastic regularizer and its gradient with respect to every α_t.
         let lambda = configuration.doublyStochastic, alpha = weights.pointer
         let cov = coverage.ensure(B * P), dAlpha = dWeights.ensure(N * P)
@@ -61,8 +86,8 @@ extension Captioner {
         }
         var total = 0.0
         for i in 0..<(B * P) { total += Double((1 - cov[i]) * (1 - cov[i])) }
-        let regularizer = total / Double(B)
-        let scale = Scalar(-2 * lambda / Double(B))
+        let regularizer = total / Double(images)
+        let scale = Scalar(-2 * lambda / Double(images))
         for t in 0..<T {
             for b in 0..<B {
                 let row = dAlpha + (t * B + b) * P

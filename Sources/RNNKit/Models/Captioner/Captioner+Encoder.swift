@@ -19,6 +19,7 @@ extension Captioner {
         for b in 0..<B {
             let xb = x + b * (Cin + 2) * plane
             xb.update(from: images + b * Cin * plane, count: Cin * plane)
+            if b > 0 { (xb + Cin * plane).update(from: x + Cin * plane, count: 2 * plane); continue }   // as image 0's
             let rows = xb + Cin * plane, columns = rows + plane
             for i in 0..<Hgt {
                 for j in 0..<Wid {
@@ -27,16 +28,21 @@ extension Captioner {
                 }
             }
         }
-        let y1 = conv1Output.ensure(B * C1 * plane)                                   // (B, C1, Hgt, Wid)
-        conv1.forward(x: x, batch: B, conv1.geometry(height: Hgt, width: Wid), into: y1)
-        reluForward(y1, count: B * C1 * plane)
-        let p1 = pool1Output.ensure(B * C1 * H1 * W1)                                 // (B, C1, H1, W1)
-        pool.forward(x: y1, planes: B * C1, height: Hgt, width: Wid, into: p1, argmax: pool1Argmax.ensure(B * C1 * H1 * W1))
-        let y2 = conv2Output.ensure(B * C2 * H1 * W1)                                 // (B, C2, H1, W1)
-        conv2.forward(x: p1, batch: B, conv2.geometry(height: H1, width: W1), into: y2)
-        reluForward(y2, count: B * C2 * H1 * W1)
-        let f = pool2Output.ensure(B * C2 * P)                                        // (B, C2, h, w)
-        pool.forward(x: y2, planes: B * C2, height: H1, width: W1, into: f, argmax: pool2Argmax.ensure(B * C2 * P))
+        // Each conv block one image at a time, pooled while its conv output is in cache (the
+        // batch's conv outputs are never stored); ReLU on the pooled values: relu ∘ maxpool =
+        // maxpool ∘ relu, PyTorch's order, value for value, and the same gradient (below).
+        let p1 = pool1Output.ensure(B * C1 * H1 * W1), a1 = pool1Argmax.ensure(B * C1 * H1 * W1)   // (B, C1, H1, W1)
+        conv1.forward(x: x, batch: B, conv1.geometry(height: Hgt, width: Wid)) { b, y in           // y (C1, Hgt·Wid)
+            let out = p1 + b * C1 * H1 * W1
+            pool.forward(x: y, planes: C1, height: Hgt, width: Wid, into: out, argmax: a1 + b * C1 * H1 * W1)
+            reluForward(out, count: C1 * H1 * W1)
+        }
+        let f = pool2Output.ensure(B * C2 * P), a2 = pool2Argmax.ensure(B * C2 * P)               // (B, C2, h, w)
+        conv2.forward(x: p1, batch: B, conv2.geometry(height: H1, width: W1)) { b, y in            // y (C2, H1·W1)
+            let out = f + b * C2 * P
+            pool.forward(x: y, planes: C2, height: H1, width: W1, into: out, argmax: a2 + b * C2 * P)
+            reluForward(out, count: C2 * P)
+        }
         let a = annotations.ensure(P * B * C2)                                        // (P, B, D)
         for b in 0..<B {
             for d in 0..<C2 {
@@ -121,16 +127,20 @@ extension Captioner {
                 for p in 0..<P { dst[p] = da[(p * B + b) * C2 + d] }
             }
         }
-        let dy2 = dConv.ensure(B * max(C2 * H1 * W1, C1 * plane))                     // (B, C2, H1, W1)
-        pool.backward(dy: df, argmax: pool2Argmax.pointer, planes: B * C2, height: H1, width: W1, dx: dy2)
-        reluBackward(output: conv2Output.pointer, gradient: dy2, count: B * C2 * H1 * W1)
+        // ReLU's backward on the pooled values (zero where relu(max) ≤ 0: there the max was ≤ 0,
+        // and PyTorch's order zeroes it too), then each image's pooling backward scatters into
+        // the conv's dy just before the conv's backward uses it.
+        reluBackward(output: pool2Output.pointer, gradient: df, count: B * C2 * P)
         let dp1 = dPool1.ensure(B * C1 * H1 * W1)                                     // (B, C1, H1, W1)
-        conv2.backward(x: pool1Output.pointer, dy: dy2, batch: B, conv2.geometry(height: H1, width: W1), dx: dp1)
-        let dy1 = dConv.pointer                                                       // (B, C1, Hgt, Wid)
-        pool.backward(dy: dp1, argmax: pool1Argmax.pointer, planes: B * C1, height: Hgt, width: Wid, dx: dy1)
-        reluBackward(output: conv1Output.pointer, gradient: dy1, count: B * C1 * plane)
+        conv2.backward(x: pool1Output.pointer, batch: B, conv2.geometry(height: H1, width: W1), dx: dp1) { b, dy in
+            pool.backward(dy: df + b * C2 * P, argmax: pool2Argmax.pointer + b * C2 * P, planes: C2, height: H1, width: W1, dx: dy)
+        }
+        reluBackward(output: pool1Output.pointer, gradient: dp1, count: B * C1 * H1 * W1)
         let dx = dImages == nil ? nil : dImageInput.ensure(B * (Cin + 2) * plane)    // (B, Cin+2, Hgt, Wid)
-        conv1.backward(x: imageInput.pointer, dy: dy1, batch: B, conv1.geometry(height: Hgt, width: Wid), dx: dx)
+        conv1.backward(x: imageInput.pointer, batch: B, conv1.geometry(height: Hgt, width: Wid), dx: dx) { b, dy in
+            pool.backward(dy: dp1 + b * C1 * H1 * W1, argmax: pool1Argmax.pointer + b * C1 * H1 * W1, planes: C1,
+                          height: Hgt, width: Wid, dx: dy)
+        }
         if let dx, let dImages {
             for b in 0..<B { (dImages + b * Cin * plane).update(from: dx + b * (Cin + 2) * plane, count: Cin * plane) }
         }

@@ -45,11 +45,9 @@ public final class Captioner<Scalar: RNNScalar>: Module {
     var batch = 0, steps = 0, annotationCount = 0          // B, T, P
     var imageHeight = 0, imageWidth = 0                      // Hgt, Wid (0 for given features)
     let imageInput = ScratchBuffer<Scalar>()   // (B, Cin+2, Hgt, Wid) x̂
-    let conv1Output = ScratchBuffer<Scalar>()  // (B, C1, Hgt, Wid) relu(conv1(x̂))
-    let pool1Output = ScratchBuffer<Scalar>()  // (B, C1, H1, W1)
+    let pool1Output = ScratchBuffer<Scalar>()  // (B, C1, H1, W1) relu(maxpool(conv1(x̂)))
     let pool1Argmax = ScratchBuffer<Int32>()   // (B, C1, H1, W1)
-    let conv2Output = ScratchBuffer<Scalar>()  // (B, C2, H1, W1) relu(conv2(·))
-    let pool2Output = ScratchBuffer<Scalar>()  // (B, C2, h, w) f
+    let pool2Output = ScratchBuffer<Scalar>()  // (B, C2, h, w) f = relu(maxpool(conv2(·)))
     let pool2Argmax = ScratchBuffer<Int32>()   // (B, C2, h, w)
     let annotations = ScratchBuffer<Scalar>()  // (P, B, D) a
     let annotationMean = ScratchBuffer<Scalar>() // (B, D) mean_p a_p
@@ -80,7 +78,6 @@ public final class Captioner<Scalar: RNNScalar>: Module {
     let dMean = ScratchBuffer<Scalar>()        // (2, B, D) dL/dmean through init_h, init_c
     let dAnnotations = ScratchBuffer<Scalar>() // (P, B, D), then (B, D, P) = dL/df
     let dPool1 = ScratchBuffer<Scalar>()       // (B, C1, H1, W1)
-    let dConv = ScratchBuffer<Scalar>()        // (B, C, H, W) dL/d(conv output) of either conv
     let dImageInput = ScratchBuffer<Scalar>()  // (B, Cin+2, Hgt, Wid)
 
     /// Creates a model initialised as PyTorch initialises its twin's layers, from `seed`.

@@ -100,23 +100,8 @@ final class Attention<Scalar: RNNScalar> {
             let wq = projected.ensure(B * A)
             query!.forward(x: q, rows: R, into: wq)                                  // (B, A)
             let u = hidden.pointer + t * S * B * A                                   // (S, B, A)
-            let vw = arena.valuePointer(v!)
-            for s in 0..<S {
-                for b in 0..<R {
-                    let row = u + (s * B + b) * A, kr = k + (s * B + b) * A, qr = wq + b * A
-                    for a in 0..<A { row[a] = qr[a] + kr[a] }
-                }
-            }
-            // u = tanh(u) over all S·B rows at once: the vectorised kernel of the Elman cell for Float.
-            elmanStepForward(relu: false, batch: S * B, hidden: A, t: 0, lengths: nil, gates: u, hPrev: u, hOut: u)
-            for s in 0..<S {
-                for b in 0..<R {
-                    let row = u + (s * B + b) * A
-                    var e = 0.0
-                    for a in 0..<A { e += Double(vw[a] * row[a]) }
-                    alpha[b * S + s] = Scalar(e)
-                }
-            }
+            additiveScores(steps: S, batch: B, rows: R, width: A, keys: k, query: wq, v: arena.valuePointer(v!),
+                           hidden: u, scores: alpha)
         } else {
             for b in 0..<R {
                 for s in 0..<S { alpha[b * S + s] = dotProduct(q + b * querySize, k + (s * B + b) * K, K) }
@@ -158,36 +143,30 @@ final class Attention<Scalar: RNNScalar> {
         let S = steps, C = memorySize, K = keySize, A = attentionSize, H = querySize
         let B = batch, R = rows ?? B
         let k = UnsafePointer(keys.pointer), m = memory!, dk = dKeys.pointer, dm = dMemory.pointer
-        let de = scratch.ensure(S)
+        let de = scratch.ensure(B * S)                                               // (B, S)
         let dwq = score == .additive ? dProjected.ensure(R * A) : nil
         dwq?.update(repeating: 0, count: R * A)
         dQuery.update(repeating: 0, count: R * H)
-        for b in 0..<R {
-            let row = alpha + b * S, n = lengths[b], dc = dContext + b * C
-            var weighted = Scalar(0)
-            for s in 0..<n {                                                        // dα_s, dm_s
-                let ms = m + (s * B + b) * C, dms = dm + (s * B + b) * C
-                de[s] = dotProduct(dc, ms, C) + (dWeights?[b * S + s] ?? 0)
-                weighted += row[s] * de[s]
-                for j in 0..<C { dms[j] += row[s] * dc[j] }
+        lengths.withUnsafeBufferPointer { lengthsPointer in
+            let n = lengthsPointer.baseAddress!
+            contextBackward(steps: S, batch: B, rows: R, width: C, lengths: n, weights: alpha, dContext: dContext,
+                            memory: m, dMemory: dm, direct: dWeights, de: de)              // dα_s, dm_s
+            for b in 0..<R {                                                                // softmax
+                let row = alpha + b * S, deb = de + b * S
+                var weighted = Scalar(0)
+                for s in 0..<lengths[b] { weighted += row[s] * deb[s] }
+                for s in 0..<lengths[b] { deb[s] = row[s] * (deb[s] - weighted) }
             }
-            for s in 0..<n { de[s] = row[s] * (de[s] - weighted) }                   // softmax
             if score == .additive {
-                let u = hidden.pointer + t * S * B * A, vw = arena.valuePointer(v!), dv = arena.gradientPointer(v!)
-                for s in 0..<n {
-                    let ur = u + (s * B + b) * A, dkr = dk + (s * B + b) * A, dq = dwq! + b * A
-                    for a in 0..<A {
-                        dv[a] += de[s] * ur[a]
-                        let du = de[s] * vw[a] * (1 - ur[a] * ur[a])
-                        dkr[a] += du
-                        dq[a] += du
-                    }
-                }
-            } else {
-                let qr = q + b * H, dq = dQuery + b * H
-                for s in 0..<n {
+                additiveBackward(steps: S, batch: B, rows: R, width: A, lengths: n, de: de, hidden: hidden.pointer + t * S * B * A,
+                                 v: arena.valuePointer(v!), dv: arena.gradientPointer(v!), dKeys: dk, dQuery: dwq!)
+                return
+            }
+            for b in 0..<R {
+                let qr = q + b * H, dq = dQuery + b * H, deb = de + b * S
+                for s in 0..<lengths[b] {
                     let kr = k + (s * B + b) * K, dkr = dk + (s * B + b) * K
-                    for j in 0..<K { dq[j] += de[s] * kr[j]; dkr[j] += de[s] * qr[j] }
+                    for j in 0..<K { dq[j] += deb[s] * kr[j]; dkr[j] += deb[s] * qr[j] }
                 }
             }
         }

@@ -86,11 +86,26 @@ public final class CaptionTask: TrainingTask {
             order = (epoch, indices)
         }
         let chunk = order.indices[(index * settings.batchSize)..<min((index + 1) * settings.batchSize, train.count)]
-        let (input, output, _) = Self.teacherForced(chunk.map { trainIDs[$0] })
-        let images = train.images(chunk, as: Float.self)
-        let (loss, _) = model.lossAndGradients(images: images, captionIn: input, captionOut: output)
-        return TaskBatchResult(loss: loss.loss, count: loss.count, tokens: chunk.count)
+        // Shards of consecutive images, one per thread, each scaled to the whole batch's means.
+        let whole = CaptionerBatchCounts(words: chunk.reduce(0) { $0 + trainIDs[$1].count + 1 }, images: chunk.count)
+        let shards = ModelReplicas<Captioner<Float>, Float>.shardCount(columns: chunk.count, minimumColumns: Self.minimumShardImages)
+        let (loss, count) = replicas.runPrescaled(shards: shards) { model, k in
+            let part = chunk[(chunk.startIndex + k * chunk.count / shards)..<(chunk.startIndex + (k + 1) * chunk.count / shards)]
+            let (input, output, _) = Self.teacherForced(part.map { trainIDs[$0] })
+            let (loss, _) = model.lossAndGradients(images: train.images(part, as: Float.self), captionIn: input,
+                                                   captionOut: output, wholeBatch: whole)
+            return (loss.loss, loss.count)
+        }
+        return TaskBatchResult(loss: loss, count: count, tokens: chunk.count)
     }
+
+    /// Images per shard below which a batch is not split across threads (`ModelReplicas`).
+    static let minimumShardImages = 8
+
+    /// The primary model and the copies that train the other shards of a batch on other threads.
+    lazy var replicas = ModelReplicas(primary: model, arena: { $0.arena },
+                                      makeReplica: { [configuration = model.configuration] in
+                                          try! Captioner<Float>(configuration, seed: 0) })   // valid: the primary was built from it
 
     /// Teacher-forced cross-entropy and greedy-caption metrics on the validation images.
     public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {

@@ -86,7 +86,7 @@ public final class Seq2SeqTask: TrainingTask {
             if settings.sampling.sample { sampling = g }      // the same stream, after the mask's draws
         }
         // With several shards, each samples from its own generator drawn from that stream.
-        let shards = ModelReplicas<Seq2Seq<Float>>.shardCount(columns: batch.batch, minimumColumns: Self.minimumShardPairs)
+        let shards = ModelReplicas<Seq2Seq<Float>, Float>.shardCount(columns: batch.batch, minimumColumns: Self.minimumShardPairs)
         var shardGenerators: [SeededGenerator?] = []
         if shards > 1 {
             for _ in 0..<shards {
