@@ -98,4 +98,6 @@ static inline void crnn_spin_pause(void) {
 #include "rnnkit_optimizers.h"
 // The vectorised inner loops of the attention.
 #include "rnnkit_attention.h"
+// Vectorised 2 × 2 max pooling.
+#include "rnnkit_pooling.h"
 #endif

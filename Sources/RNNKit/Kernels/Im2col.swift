@@ -66,6 +66,11 @@ func col2im<Scalar: RNNScalar>(_ cols: UnsafePointer<Scalar>, _ g: ConvolutionGe
                     let first = max(0, (pW - j + sW - 1) / sW)             // smallest ox with ix ≥ 0
                     let last = min(Wo, (W + pW - j + sW - 1) / sW)          // ox < last ⇔ ix < W
                     if first >= last { continue }
+                    if sW == 1 {                                            // contiguous: a vectorised add
+                        let d = dst + first - pW + j, s = src + first
+                        for k in 0..<(last - first) { d[k] += s[k] }
+                        continue
+                    }
                     for ox in first..<last { dst[ox * sW - pW + j] += src[ox] }
                 }
             }

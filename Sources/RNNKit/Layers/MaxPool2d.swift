@@ -1,3 +1,5 @@
+import CRNNKernels
+
 // MaxPool2d: PyTorch's nn.MaxPool2d (floor mode, no dilation), forward and backward side by side.
 //
 // N = B·C independent planes, H × W input, k × k window, stride s, padding p (windows are
@@ -76,31 +78,16 @@ public final class MaxPool2d<Scalar: RNNScalar>: Module {
         }
     }
 
-    /// The 2 × 2, stride 2 case of `forwardReference` for `planes`, the four candidates
-    /// compared in the same order (the first maximum kept, a NaN wins).
+    /// The 2 × 2, stride 2 case of `forwardReference` for `planes`: for Float the vectorised
+    /// C kernel (CRNNKernels/pooling.c: the four candidates compared in the same order, with
+    /// selects), for Double the reference.
     func forward2x2(x: UnsafePointer<Scalar>, planes: Range<Int>, height H: Int, width W: Int,
                     into y: UnsafeMutablePointer<Scalar>, argmax: UnsafeMutablePointer<Int32>) {
-        let Ho = H / 2, Wo = W / 2
-        for n in planes {
-            let plane = x + n * H * W, out = y + n * Ho * Wo, arg = argmax + n * Ho * Wo
-            for oy in 0..<Ho {
-                let top = 2 * oy * W, outRow = oy * Wo
-                for ox in 0..<Wo {
-                    let i = top + 2 * ox
-                    var best = plane[i], at = i
-                    @inline(__always) func consider(_ j: Int) {         // selects, not branches: random
-                        let v = plane[j]                                 // data mispredicts half of them
-                        let greater = v > best, nanOverNumber = (v != v) && (best == best)
-                        let take = greater || nanOverNumber
-                        best = take ? v : best
-                        at = take ? j : at
-                    }
-                    consider(i &+ 1); consider(i &+ W); consider(i &+ W &+ 1)
-                    out[outRow + ox] = best
-                    arg[outRow + ox] = Int32(truncatingIfNeeded: at)
-                }
-            }
+        guard Scalar.self == Float.self else {
+            return forwardReference(x: x, planes: planes, height: H, width: W, into: y, argmax: argmax)
         }
+        let M = (H / 2) * (W / 2), first = planes.lowerBound
+        rnnkit_maxpool2x2_f32(planes.count, H, W, float(x + first * H * W), float(y + first * M), argmax + first * M)
     }
 
     /// The naive kernel, any window, stride and padding, for `planes` of x (N, H, W).
