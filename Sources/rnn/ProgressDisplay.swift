@@ -15,6 +15,8 @@ final class ProgressDisplay {
     let logEvery: Int?
     /// Tokens to sample at each validation.
     let sampleLength: Int
+    /// What the throughput counts, per second (`TrainingTask.throughputUnit`).
+    var unit = "tok"
     let clock = ContinuousClock()
     var lastLine: ContinuousClock.Instant?
     var liveLineShown = false
@@ -40,7 +42,7 @@ final class ProgressDisplay {
             if let last = lastLine, now - last < .milliseconds(100), r.step != r.totalSteps { return }
             lastLine = now
             let line = "epoch \(r.epoch)/\(r.epochs)  step \(r.step)/\(r.totalSteps)  loss \(fixed(r.loss, 4))"
-                + "  \(thousands(r.tokensPerSecond)) tok/s  ETA \(duration(r.secondsRemaining))"
+                + "  \(thousands(r.tokensPerSecond)) \(unit)/s  ETA \(duration(r.secondsRemaining))"
             print("\r\u{1B}[2K" + line, terminator: "")
             liveLineShown = true
             fflush(nil)
@@ -55,7 +57,7 @@ final class ProgressDisplay {
         guard due else { return }
         lastLine = now
         say("epoch \(r.epoch)/\(r.epochs) step \(r.step)/\(r.totalSteps) loss \(fixed(r.loss, 6)) lr \(r.learningRate)"
-            + " \(thousands(r.tokensPerSecond)) tok/s ETA \(duration(r.secondsRemaining))")
+            + " \(thousands(r.tokensPerSecond)) \(unit)/s ETA \(duration(r.secondsRemaining))")
     }
 
     func validation(_ m: MetricsRecord, improved: Bool, annealedFrom: Double?, trainer: Trainer) {

@@ -55,9 +55,15 @@ public protocol TrainingTask: AnyObject {
     /// training or evaluation batch (nil: too many to count). The trainer adds the optimizer
     /// state and refuses to start when that exceeds the memory available. Default: 0.
     var workingMemory: Int? { get }
+    /// What `TaskBatchResult.tokens` counts, as a unit of throughput ("tok", "img"); the
+    /// metrics' `tokens_per_s` is this many per second. Default: "tok".
+    var throughputUnit: String { get }
 }
 
 extension TrainingTask {
+    /// Tokens (or time steps) by default.
+    public var throughputUnit: String { "tok" }
+
     /// Nothing carried by default.
     public var stateTensors: [String: Tensor<Float>] { [:] }
 

@@ -56,6 +56,7 @@ struct TaskTrainingRun {
         if !bookkeeping.resume && run.hasCheckpoint { run.removeRunFiles() }   // only the default folder gets here
         if let n = bookkeeping.logEvery { trainer.display.logEvery = n }     // else the run's own (saved with it)
         let display = ProgressDisplay(logEvery: trainer.display.logEvery, sampleLength: 0)
+        display.unit = trainer.task.throughputUnit
         display.say(summary)
         Interrupt.install()
         var best: TaskMetricsRecord? = nil            // the validation the trainer last marked best
@@ -97,7 +98,7 @@ extension ProgressDisplay {
         case let .validation(m, improved, annealedFrom):
             var line = "epoch \(m.epoch) step \(m.step): train \(fixed(m.trainLoss, 4))  valid \(fixed(m.validLoss, 4))"
             for metric in m.validMetrics { line += "  \(metric.name) \(fixed(metric.value, 2))" }
-            line += "  \(thousands(m.tokensPerSecond)) tok/s  \(duration(m.elapsedSeconds)) elapsed"
+            line += "  \(thousands(m.tokensPerSecond)) \(unit)/s  \(duration(m.elapsedSeconds)) elapsed"
             if improved { line += "  [best]" }
             say(line)
             if let from = annealedFrom { say("validation score did not improve: learning rate \(from) → \(m.learningRate)") }

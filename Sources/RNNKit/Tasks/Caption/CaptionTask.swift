@@ -54,6 +54,8 @@ public final class CaptionTask: TrainingTask {
     public var batchesPerEpoch: Int { (train.count + settings.batchSize - 1) / settings.batchSize }
     /// No test split (`rnn caption eval` evaluates other data).
     public var hasTestSplit: Bool { false }
+    /// Images: a batch's `tokens` are its images.
+    public var throughputUnit: String { "img" }
     /// The number of training and validation images.
     public var imageCounts: (train: Int, valid: Int) { (train.count, valid.count) }
 
