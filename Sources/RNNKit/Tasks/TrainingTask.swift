@@ -26,6 +26,19 @@ public protocol TrainingTask: AnyObject {
     /// Forward, loss and backward of batch `index` (0-based) of `epoch` (1-based) in training
     /// mode; gradients are added into `arena`.
     func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult
+    /// Forward, loss and backward of `shard`'s columns of batch `index` of `epoch` (see
+    /// `BatchShard` for the split): the loss is the mean over the shard's own count, the
+    /// gradients are those of that mean; an empty shard returns loss 0, count 0 and adds
+    /// nothing. With `.whole` it is `trainBatch(epoch:index:)`. Default: only `.whole`.
+    /// - Throws: `RNNKitError` (`shardingRefusal`) for a split the task cannot do.
+    func trainBatch(epoch: Int, index: Int, shard: BatchShard) throws -> TaskBatchResult
+    /// Why the task cannot train a share of each batch (data parallelism), or nil when it can.
+    /// Default: a refusal naming the model kind.
+    var shardingRefusal: String? { get }
+    /// `stateTensors` as far as `shard` owns them: what the task carries for the shard's
+    /// columns, zero elsewhere, so that the sum over all shards is the whole carried state.
+    /// Default: `stateTensors` for shard 0, zeros for the others.
+    func stateTensors(ownedBy shard: BatchShard) -> [String: Tensor<Float>]
     /// Evaluates the current parameters on `split` in evaluation mode; nil if `shouldStop`
     /// interrupted it, or if the task has no such split.
     func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation?
@@ -58,6 +71,24 @@ public protocol TrainingTask: AnyObject {
 }
 
 extension TrainingTask {
+    /// The whole batch only, by default.
+    public func trainBatch(epoch: Int, index: Int, shard: BatchShard) throws -> TaskBatchResult {
+        guard shard.isWhole else { throw RNNKitError(shardingRefusal ?? "the \(modelKind) task cannot split its batches") }
+        return try trainBatch(epoch: epoch, index: index)
+    }
+
+    /// Refuses by default.
+    public var shardingRefusal: String? {
+        "the \(modelKind) task does not split its batches across processes yet; train it in one process"
+    }
+
+    /// Shard 0 owns everything by default.
+    public func stateTensors(ownedBy shard: BatchShard) -> [String: Tensor<Float>] {
+        let all = stateTensors
+        guard shard.index > 0 else { return all }
+        return all.mapValues { Tensor(shape: $0.shape, scalars: [Float](repeating: 0, count: $0.scalars.count)) }
+    }
+
     /// Nothing carried by default.
     public var stateTensors: [String: Tensor<Float>] { [:] }
 
