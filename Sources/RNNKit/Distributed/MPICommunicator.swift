@@ -50,7 +50,7 @@ public final class MPICommunicator: Communicator {
         var text = [CChar](repeating: 0, count: 8192)
         var length: Int32 = 0
         _ = lib.libraryVersion(&text, &length)
-        let version = String(cString: text).split(whereSeparator: \.isNewline).first.map(String.init) ?? lib.flavour
+        let version = String(cString: text).split(whereSeparator: { $0.isNewline || $0 == "," }).first.map(String.init) ?? lib.flavour
         library = lib
         rank = Int(r)
         size = Int(n)

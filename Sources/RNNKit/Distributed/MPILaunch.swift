@@ -42,6 +42,16 @@ public enum MPILaunch {
         return max(1, allowed / localRanks)
     }
 
+    /// The launcher variables of this process's environment (those the functions above read).
+    public static var processEnvironment: [String: String] {
+        var found: [String: String] = [:]
+        for key in ["OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_SIZE", "PMI_SIZE", "PMIX_SIZE", "PMIX_RANK",
+                    "MPI_LOCALNRANKS", "PMI_LOCAL_SIZE", "SLURM_NTASKS_PER_NODE"] {
+            if let value = getenv(key) { found[key] = String(cString: value) }
+        }
+        return found
+    }
+
     /// The cores of this machine that are online.
     public static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
