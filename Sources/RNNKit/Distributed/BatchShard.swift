@@ -35,6 +35,9 @@ public struct BatchShard: Equatable, Sendable {
         return start..<(start + base + (index < extra ? 1 : 0))
     }
 
+    /// This shard's part of a batch's items (sequences, windows, images), in order.
+    public func part<T>(_ items: [T]) -> [T] { Array(items[columns(of: items.count)]) }
+
     /// How a batch of `columns` is split, for the first line a run prints: "32 columns: 16 per
     /// rank" or "33 columns: 17 on ranks 0–0, 16 on the others".
     public static func describeSplit(columns: Int, ranks: Int) -> String {

@@ -129,6 +129,9 @@ public struct TaskBatchResult: Sendable {
     /// The input tokens (or time steps) the batch read, for throughput.
     public var tokens: Int
 
+    /// What an empty shard measured: loss 0 over nothing.
+    public static let empty = TaskBatchResult(loss: 0, count: 0, tokens: 0)
+
     /// Creates a result.
     public init(loss: Double, count: Int, tokens: Int) {
         self.loss = loss

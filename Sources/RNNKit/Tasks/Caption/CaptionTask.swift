@@ -79,15 +79,25 @@ public final class CaptionTask: TrainingTask {
     /// Forward, loss and backward of batch `index` of `epoch`: images `order[index·B ..< (index+1)·B]`
     /// of the epoch's shuffled order.
     public func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult {
+        try trainBatch(epoch: epoch, index: index, shard: .whole)
+    }
+
+    /// Nil: the batch's images are split among ranks.
+    public var shardingRefusal: String? { nil }
+
+    /// Forward, loss and backward of `shard`'s part of one training batch (its contiguous share
+    /// of the batch's images).
+    public func trainBatch(epoch: Int, index: Int, shard: BatchShard) throws -> TaskBatchResult {
         if order.epoch != epoch {
             var indices = Array(0..<train.count)
             var g = BucketedBatches.generator(seed: seed, epoch: epoch)
             BucketedBatches.shuffle(&indices, &g)
             order = (epoch, indices)
         }
-        let chunk = order.indices[(index * settings.batchSize)..<min((index + 1) * settings.batchSize, train.count)]
+        let chunk = shard.part(Array(order.indices[(index * settings.batchSize)..<min((index + 1) * settings.batchSize, train.count)]))
+        guard !chunk.isEmpty else { return .empty }
         let (input, output, _) = Self.teacherForced(chunk.map { trainIDs[$0] })
-        let images = train.images(chunk, as: Float.self)
+        let images = train.images(chunk[...], as: Float.self)
         let (loss, _) = model.lossAndGradients(images: images, captionIn: input, captionOut: output)
         return TaskBatchResult(loss: loss.loss, count: loss.count, tokens: chunk.count)
     }
