@@ -53,12 +53,12 @@ final class MPILibrary: @unchecked Sendable {
         #endif
     }
 
-    /// Opens `path`, or the first of `defaultNames` that opens.
+    /// Opens `path`, or the first of `names` that opens.
     /// - Throws: `RNNKitError` naming what to install (or the library's own error for `path`).
-    init(path given: String?) throws {
+    init(path given: String?, names: [String] = MPILibrary.defaultNames) throws {
         var opened: (UnsafeMutableRawPointer, String)?
         var lastError = ""
-        for name in given.map({ [$0] }) ?? Self.defaultNames {
+        for name in given.map({ [$0] }) ?? names {
             if let h = dlopen(name, RTLD_NOW | RTLD_GLOBAL) { opened = (h, name); break }   // GLOBAL: Open MPI's plugins
             lastError = dlerror().map { String(cString: $0) } ?? name
         }
@@ -66,7 +66,7 @@ final class MPILibrary: @unchecked Sendable {
             if let given {
                 throw RNNKitError("cannot load the MPI library '\(given)': \(lastError)")
             }
-            throw RNNKitError("a distributed run needs an MPI library, and none was found (tried \(Self.defaultNames.joined(separator: ", "))); install Open MPI (apt-get install openmpi-bin) or name the library with --mpi-library PATH")
+            throw RNNKitError("a distributed run needs an MPI library, and none was found (tried \(names.joined(separator: ", "))); install Open MPI (apt-get install openmpi-bin) or name the library with --mpi-library PATH")
         }
         func symbol(_ s: String) throws -> UnsafeMutableRawPointer {
             guard let p = dlsym(h, s) else { throw RNNKitError("'\(name)' is not an MPI library: it has no \(s)") }

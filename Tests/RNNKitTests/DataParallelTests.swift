@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+@testable import RNNKit
+
+/// The split of a batch among ranks, the rank-order sum, and shards run in one process (no MPI
+/// needed): N shards combined as Σ_k (n_k/N)∇_k train as one process on the whole batch does,
+/// up to float summation order.
+@Suite struct DataParallelTests {
+    @Test func shardsAreContiguousCoverTheBatchAndDifferByAtMostOne() {
+        for B in 0...23 {
+            for N in 1...6 {
+                let parts = (0..<N).map { BatchShard(index: $0, count: N).columns(of: B) }
+                #expect(parts.first?.lowerBound == 0 && parts.last?.upperBound == B)
+                for k in 1..<N { #expect(parts[k].lowerBound == parts[k - 1].upperBound) }
+                let sizes = parts.map(\.count)
+                #expect(sizes.max()! - sizes.min()! <= 1)
+                #expect(sizes == sizes.sorted(by: >), "the larger shares come first")
+            }
+        }
+        #expect(BatchShard(index: 1, count: 2).part(Array(10..<15)) == [13, 14])
+        #expect(BatchShard(index: 2, count: 3).part([7]) == [])
+        #expect(BatchShard.whole.columns(of: 5) == 0..<5)
+    }
+
+    @Test func rankOrderSumWeightsByCountsAndSumsLeftToRight() {
+        let counts = [3, 0, 1]
+        let w = RankOrderSum.weights(counts: counts)
+        #expect(w == [0.75, 0, 0.25])
+        let g: [Float] = [1, 2, 3e8, 5, 6, 7, -3e8, 9, 0.1, 0.2, 0.3, 0.4]     // (K = 3, P = 4)
+        var out = [Float](repeating: 0, count: 4)
+        RankOrderSum.sum(g, weights: w, into: &out)
+        for i in 0..<4 {
+            var expected = g[i] * w[0]
+            expected += w[1] * g[4 + i]
+            expected += w[2] * g[8 + i]
+            #expect(out[i].bitPattern == expected.bitPattern)
+        }
+        #expect(RankOrderSum.meanLoss(losses: [2, .nan, 6], counts: [3, 0, 1]) == 3)
+        #expect(RankOrderSum.meanLoss(losses: [1], counts: [0]).isNaN)
+        #expect(RankOrderSum.weights(counts: [0, 0]) == [0, 0])
+    }
+
+    @Test func launcherEnvironmentAndThreadsPerRank() {
+        #expect(MPILaunch.launchedRanks([:]) == nil)
+        #expect(MPILaunch.launchedRanks(["OMPI_COMM_WORLD_SIZE": "4"]) == 4)
+        #expect(MPILaunch.launchedRanks(["PMI_SIZE": "2"]) == 2)
+        #expect(MPILaunch.isLaunched(["PMIX_RANK": "0"]))
+        #expect(MPILaunch.localRanks(["OMPI_COMM_WORLD_LOCAL_SIZE": "2"]) == 2)
+        #expect(MPILaunch.threadsPerRank(allowed: 16, online: 16, localRanks: 4) == 4)   // unbound: share the machine
+        #expect(MPILaunch.threadsPerRank(allowed: 1, online: 16, localRanks: 4) == 1)    // bound to one core
+        #expect(MPILaunch.threadsPerRank(allowed: 2, online: 2, localRanks: 3) == 1)
+    }
+
+    @Test func aMissingMPILibraryIsOneErrorNamingWhatToInstall() {
+        #expect(throws: RNNKitError.self) { try MPILibrary(path: nil, names: ["libmpi-not-there.so.99"]) }
+        do {
+            _ = try MPILibrary(path: nil, names: ["libmpi-not-there.so.99"])
+        } catch let error as RNNKitError {
+            #expect(error.message.contains("apt-get install openmpi-bin") && error.message.contains("--mpi-library"))
+        } catch { Issue.record("\(error)") }
+        do {
+            _ = try MPILibrary(path: "/nonexistent/libmpi.so")
+        } catch let error as RNNKitError {
+            #expect(error.message.hasPrefix("cannot load the MPI library '/nonexistent/libmpi.so'"))
+        } catch { Issue.record("\(error)") }
+    }
+
+    /// A small language-model run; `shards` > 1 splits each batch in this process.
+    static func languageModelRun(shards: Int, steps: Int, batch: Int = 6) throws -> (losses: [Double], weights: [Float]) {
+        let folder = TemporaryFolder("rnn-shards")
+        let data = try TrainerTests.data()
+        var c = TrainingConfiguration()
+        c.batch = batch
+        c.bptt = 8
+        c.maxSteps = steps
+        c.evalEvery = 5
+        let model = LanguageModel<Float>.Configuration(cell: .lstm, vocabularySize: 0, embeddingSize: 8, hiddenSize: 16, numLayers: 2)
+        let trainer = try Trainer(model: model, data: data, configuration: c, run: RunDirectory(folder.path))
+        trainer.loop.parallelism = DataParallelism(localShards: shards)
+        var losses: [Double] = []
+        try trainer.train(events: { event in
+            switch event {
+            case let .step(report): losses.append(report.loss)
+            case let .validation(record, _, _): losses.append(record.validLoss)
+            default: break
+            }
+        })
+        let w = trainer.model.arena
+        return (losses, Array(UnsafeBufferPointer(start: w.values, count: w.count)))
+    }
+
+    @Test func languageModelShardsTrainAsTheWholeBatch() throws {
+        let whole = try Self.languageModelRun(shards: 1, steps: 15)
+        #expect(whole.losses.count == 15 + 3)
+        for shards in [2, 4] {               // 6 columns: 3 + 3, and 2 + 2 + 1 + 1
+            let split = try Self.languageModelRun(shards: shards, steps: 15)
+            #expect(split.losses.count == whole.losses.count)
+            for (a, b) in zip(split.losses, whole.losses) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b)), "\(a) vs \(b)") }
+            let drift = zip(split.weights, whole.weights).map { abs($0 - $1) }.max()!
+            #expect(drift < 1e-4, "largest weight difference \(drift)")
+        }
+    }
+
+    @Test func paddedBatchShardsTrainAsTheWholeBatch() throws {
+        func run(_ shards: Int) throws -> [Double] {
+            let folder = TemporaryFolder("rnn-shards")
+            var settings = TextTaskSettings()
+            settings.batchSize = 10
+            let data = try ClassificationData.load(train: nil, valid: nil, test: nil, settings: settings)
+            let task = try ClassificationTask(data: data, model: SequenceModelConfiguration(cell: .gru, vocabularySize: 1, embeddingSize: 8,
+                                              hiddenSize: 12, numLayers: 1, bidirectional: true, outputs: 1, pooling: .max, dropout: 0),
+                                              settings: settings, seed: 2)
+            var loop = TrainingLoopConfiguration()
+            loop.maxSteps = 8
+            loop.evalEvery = 4
+            let trainer = try TaskTrainer(task: task, configuration: loop, run: RunDirectory(folder.path))
+            trainer.parallelism = DataParallelism(localShards: shards)
+            try trainer.train()
+            return trainer.history.flatMap { [$0.trainLoss, $0.validLoss] }
+        }
+        let whole = try run(1), split = try run(3)     // 10 sequences: 4 + 3 + 3
+        #expect(whole.count == split.count && !whole.isEmpty)
+        for (a, b) in zip(split, whole) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b)), "\(a) vs \(b)") }
+    }
+}
