@@ -51,6 +51,23 @@ extension LanguageModelTask {
         return tensors
     }
 
+    /// The summed loss and token count of `shard`'s columns of the validation or test text
+    /// (nil outer value never: a language model splits its evaluation columns).
+    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> (lossSum: Double, count: Int)?? {
+        guard let stream = split == .validation ? validStream : testStream else { return .some(nil) }
+        let columns = shard.columns(of: stream.batch)
+        guard !columns.isEmpty else { return .some((0, 0)) }
+        let part = BatchedTokens(selecting: columns, of: stream)
+        guard let (loss, count) = model.meanLoss(on: part, bptt: settings.bptt, shouldStop: shouldStop) else { return .some(nil) }
+        return .some((loss * Double(count), count))
+    }
+
+    /// The mean loss per token and the perplexity `ppl`; the score is −loss.
+    public func evaluation(lossSum: Double, count: Int) -> TaskEvaluation {
+        let loss = lossSum / Double(max(count, 1))
+        return TaskEvaluation(loss: loss, metrics: [("ppl", Double.exp(loss))], score: -loss)
+    }
+
     /// The columns `columns` of a (T, B) row-major array.
     static func columns(_ x: [Int], rows: Int, width B: Int, _ columns: Range<Int>) -> [Int] {
         (0..<rows).flatMap { t in x[(t * B + columns.lowerBound)..<(t * B + columns.upperBound)] }

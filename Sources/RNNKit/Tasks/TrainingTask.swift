@@ -39,6 +39,14 @@ public protocol TrainingTask: AnyObject {
     /// columns, zero elsewhere, so that the sum over all shards is the whole carried state.
     /// Default: `stateTensors` for shard 0, zeros for the others.
     func stateTensors(ownedBy shard: BatchShard) -> [String: Tensor<Float>]
+    /// The loss summed over `shard`'s part of `split` and the items counted, for validation
+    /// split among ranks (the trainer sums them over the ranks and calls
+    /// `evaluation(lossSum:count:)`); nil if `shouldStop` interrupted it. Default: not
+    /// supported (`nil` outer value): every rank evaluates the whole split and rank 0's result
+    /// is used.
+    func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> (lossSum: Double, count: Int)??
+    /// The evaluation of a whole split from its summed loss and count (see `evaluationSums`).
+    func evaluation(lossSum: Double, count: Int) -> TaskEvaluation
     /// Evaluates the current parameters on `split` in evaluation mode; nil if `shouldStop`
     /// interrupted it, or if the task has no such split.
     func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation?
@@ -87,6 +95,17 @@ extension TrainingTask {
         let all = stateTensors
         guard shard.index > 0 else { return all }
         return all.mapValues { Tensor(shape: $0.shape, scalars: [Float](repeating: 0, count: $0.scalars.count)) }
+    }
+
+    /// Not supported by default.
+    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> (lossSum: Double, count: Int)?? {
+        .none
+    }
+
+    /// The mean loss, no metrics, score −loss, by default.
+    public func evaluation(lossSum: Double, count: Int) -> TaskEvaluation {
+        let loss = lossSum / Double(max(count, 1))
+        return TaskEvaluation(loss: loss, metrics: [], score: -loss)
     }
 
     /// Nothing carried by default.

@@ -1,6 +1,6 @@
 // The data-parallel parts of the generic loop (see `DataParallelism`): one step's shards and
 // the combination of their gradients, the agreement of all ranks at the start (fingerprint,
-// rank 0's weights), rank 0's evaluation shared with every rank, and the carried state
+// rank 0's weights), validation split among the ranks (or rank 0's shared), and the carried state
 // gathered before a checkpoint.
 
 extension TaskTrainer {
@@ -140,6 +140,35 @@ extension TaskTrainer {
             whole[name] = Tensor(shape: tensor.shape, scalars: values)
         }
         try task.restoreStateTensors(whole)
+    }
+
+    /// Evaluates `split`: split among the ranks or shards when the task can (`evaluationSums`:
+    /// each its share, the loss sums and counts added in rank order), else whole on every rank
+    /// with rank 0's result shared. Nil if `shouldStop` interrupted it or there is no such split.
+    func evaluateSplit(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        let K = parallelism.shards
+        guard K > 1 else { return try task.evaluate(split, shouldStop: shouldStop) }
+        var sums: [(lossSum: Double, count: Int)] = []
+        if parallelism.isDistributed {
+            let comm = parallelism.communicator
+            guard let mine = try task.evaluationSums(split, shard: BatchShard(index: comm.rank, count: K), shouldStop: shouldStop) else {
+                return try task.evaluate(split, shouldStop: shouldStop).map(shareEvaluation)
+            }
+            guard let mine else { return nil }                   // the same on every rank: no such split
+            let all = try comm.allgather(Self.bytes(mine.lossSum.bitPattern) + Self.bytes(UInt64(mine.count)))
+            sums = all.map { (Double(bitPattern: Self.word($0, 0)), Int(Self.word($0, 8))) }
+        } else {
+            for k in 0..<K {
+                guard let part = try task.evaluationSums(split, shard: BatchShard(index: k, count: K), shouldStop: shouldStop) else {
+                    return try task.evaluate(split, shouldStop: shouldStop)
+                }
+                guard let part else { return nil }
+                sums.append(part)
+            }
+        }
+        var lossSum = 0.0, count = 0
+        for s in sums { lossSum += s.lossSum; count += s.count }
+        return task.evaluation(lossSum: lossSum, count: count)
     }
 
     /// Rank 0's evaluation, on every rank (they evaluate the same weights; this keeps the

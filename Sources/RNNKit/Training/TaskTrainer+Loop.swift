@@ -120,8 +120,7 @@ extension TaskTrainer {
     /// recorded).
     func validate(epochEnd: Bool, shouldStop: () -> Bool, events: (TaskTrainingEvent) -> Void) throws -> Bool {
         task.module.setTraining(false)
-        guard let local = try task.evaluate(.validation, shouldStop: shouldStop) else { return false }
-        let evaluation = try shareEvaluation(local)
+        guard let evaluation = try evaluateSplit(.validation, shouldStop: shouldStop) else { return false }
         guard evaluation.loss.isFinite, !evaluation.score.isNaN else {
             throw RNNKitError("the validation loss became \(TaskTrainer.describe(evaluation.loss)) at step \(progress.step) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
         }
