@@ -43,7 +43,12 @@ enum ParallelRun {
         var parallelism = DataParallelism(deterministicReduce: options.deterministicReduce, localShards: options.localShards ?? 1)
         if options.distributed || MPILaunch.isLaunched(environment) {
             if options.localShards != nil { throw RNNKitError("--local-shards splits batches in one process; it cannot be combined with an MPI run") }
-            let comm = try MPICommunicator.start(libraryPath: options.mpiLibrary)
+            let comm: MPICommunicator
+            do {
+                comm = try MPICommunicator.start(libraryPath: options.mpiLibrary)
+            } catch let error as RNNKitError where options.mpiLibrary == nil && error.message.hasSuffix("give the library's path") {
+                throw RNNKitError(error.message + " (--mpi-library PATH)")
+            }
             parallelism.communicator = comm
             if comm.size > 1 && options.threads == nil {
                 Compute.threadCount = MPILaunch.threadsPerRank(allowed: Compute.threadCount, online: MPILaunch.onlineCores,

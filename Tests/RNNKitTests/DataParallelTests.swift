@@ -56,7 +56,7 @@ import Testing
         do {
             _ = try MPILibrary(path: nil, names: ["libmpi-not-there.so.99"])
         } catch let error as RNNKitError {
-            #expect(error.message.contains("apt-get install openmpi-bin") && error.message.contains("--mpi-library"))
+            #expect(error.message.contains("apt-get install openmpi-bin") && error.message.contains("the library's path"))
         } catch { Issue.record("\(error)") }
         do {
             _ = try MPILibrary(path: "/nonexistent/libmpi.so")
@@ -121,5 +121,19 @@ import Testing
         let whole = try run(1), split = try run(3)     // 10 sequences: 4 + 3 + 3
         #expect(whole.count == split.count && !whole.isEmpty)
         for (a, b) in zip(split, whole) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b)), "\(a) vs \(b)") }
+    }
+
+    @Test func theCommandLineNamesAMissingMPILibraryAndSaysHowBatchesAreSplit() throws {
+        let folder = TemporaryFolder("rnn-mpi-cli")
+        let missing = try RNNTool.run(["train", "--distributed", "--mpi-library", "/nonexistent/libmpi.so", "--max-steps", "1",
+                                       "--out", folder.file("run")])
+        #expect(missing.status != 0)
+        #expect(missing.errorLines.count == 1 && missing.errorLines[0].hasPrefix("error: cannot load the MPI library '/nonexistent/libmpi.so'"),
+                "\(missing.stderr)")
+        let split = try RNNTool.run(["train", "--local-shards", "3", "--batch", "8", "--max-steps", "2", "--hidden", "8", "--embed", "4",
+                                     "--bptt", "8", "--sample-length", "0", "--out", folder.file("split")])
+        #expect(split.status == 0, "\(split.stderr)")
+        #expect(split.stdout.hasPrefix("3 local shards run one after another, summed in rank order; batch 8 split 3 on ranks 0–1 and 2 on the others"),
+                "\(split.stdout.prefix(300))")
     }
 }

@@ -66,7 +66,7 @@ final class MPILibrary: @unchecked Sendable {
             if let given {
                 throw RNNKitError("cannot load the MPI library '\(given)': \(lastError)")
             }
-            throw RNNKitError("a distributed run needs an MPI library, and none was found (tried \(names.joined(separator: ", "))); install Open MPI (apt-get install openmpi-bin) or name the library with --mpi-library PATH")
+            throw RNNKitError("a distributed run needs an MPI library, and none was found (tried \(names.joined(separator: ", "))); install Open MPI (apt-get install openmpi-bin) or give the library's path")
         }
         func symbol(_ s: String) throws -> UnsafeMutableRawPointer {
             guard let p = dlsym(h, s) else { throw RNNKitError("'\(name)' is not an MPI library: it has no \(s)") }
