@@ -18,12 +18,12 @@ extension TaskTrainer {
     /// - Throws: `RNNKitError` if a file cannot be written or the loss stops being finite (the
     ///   message names the step; no checkpoint is written after it).
     @discardableResult
-    public func train(shouldStop askedToStop: () -> Bool = { false },
+    public func train(shouldStop: () -> Bool = { false },
                       events: (TaskTrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
         // Ranks could see a stop request at different steps: a distributed run is stopped by
         // its launcher instead, and resumes from the last checkpoint.
         let distributed = parallelism.isDistributed
-        func shouldStop() -> Bool { !distributed && askedToStop() }
+        func stopRequested() -> Bool { !distributed && shouldStop() }
         if isRoot { try lockRun() }
         defer { runLock = nil }
         try prepareParallelism()
@@ -38,11 +38,11 @@ extension TaskTrainer {
         let perEpoch = task.batchesPerEpoch
         while !isTrainingComplete {
             if isValidationDue {
-                guard try validate(epochEnd: progress.batch >= perEpoch, shouldStop: shouldStop, events: events) else {
+                guard try validate(epochEnd: progress.batch >= perEpoch, shouldStop: stopRequested, events: events) else {
                     return try interrupted()
                 }
             } else {
-                if shouldStop() { return try interrupted() }
+                if stopRequested() { return try interrupted() }
                 events(.step(try trainStep()))
             }
         }
@@ -50,7 +50,7 @@ extension TaskTrainer {
             progress.testedStep = progress.step                   // rank 0 alone evaluates the test split
             try saveLatest()
         } else if task.hasTestSplit && progress.testedStep != progress.step, let last = history.last {
-            guard let evaluation = try testBest(shouldStop: shouldStop) else { return .interrupted }
+            guard let evaluation = try testBest(shouldStop: stopRequested) else { return .interrupted }
             var record = last
             record.test = (evaluation.loss, evaluation.metrics.map { .init($0.name, $0.value) })
             record.elapsedSeconds = elapsedSeconds
