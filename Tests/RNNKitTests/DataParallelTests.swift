@@ -65,9 +65,11 @@ import Testing
         } catch { Issue.record("\(error)") }
     }
 
-    /// A small language-model run; `shards` > 1 splits each batch in this process.
-    static func languageModelRun(shards: Int, steps: Int, batch: Int = 6) throws -> (losses: [Double], weights: [Float]) {
-        let folder = TemporaryFolder("rnn-shards")
+    /// A small language-model run; `shards` > 1 splits each batch in this process; with
+    /// `communicator` this trainer is one rank of a distributed run writing `folder`.
+    static func languageModelRun(shards: Int, steps: Int, batch: Int = 6, communicator: (any Communicator)? = nil,
+                                 deterministic: Bool = false,
+                                 folder: TemporaryFolder = TemporaryFolder("rnn-shards")) throws -> (losses: [Double], weights: [Float]) {
         let data = try TrainerTests.data()
         var c = TrainingConfiguration()
         c.batch = batch
@@ -76,7 +78,8 @@ import Testing
         c.evalEvery = 5
         let model = LanguageModel<Float>.Configuration(cell: .lstm, vocabularySize: 0, embeddingSize: 8, hiddenSize: 16, numLayers: 2)
         let trainer = try Trainer(model: model, data: data, configuration: c, run: RunDirectory(folder.path))
-        trainer.loop.parallelism = DataParallelism(localShards: shards)
+        trainer.loop.parallelism = communicator.map { DataParallelism(communicator: $0, deterministicReduce: deterministic) }
+            ?? DataParallelism(localShards: shards)
         var losses: [Double] = []
         try trainer.train(events: { event in
             switch event {
@@ -135,5 +138,40 @@ import Testing
         #expect(split.status == 0, "\(split.stderr)")
         #expect(split.stdout.hasPrefix("3 local shards run one after another, summed in rank order; batch 8 split 3 on ranks 0–1 and 2 on the others"),
                 "\(split.stdout.prefix(300))")
+    }
+
+    /// Two trainers on two threads joined by a fake communicator take the distributed path of
+    /// `TaskTrainer` (allreduce or gather, carried state gathered, sharded validation, rank 0
+    /// writing) and compute exactly what `localShards = 2` computes.
+    @Test func twoRanksOnThreadsComputeTheSplitInOneProcessExactly() throws {
+        try ComputeSettings.exclusive {
+            let saved = Compute.threadCount
+            Compute.threadCount = 1                          // the same products on every thread
+            defer { Compute.threadCount = saved }
+            let reference = try Self.languageModelRun(shards: 2, steps: 12, batch: 7)
+            for deterministic in [false, true] {
+                let hub = ThreadCommunicator.Hub(size: 2)
+                let folder = TemporaryFolder("rnn-thread-ranks")
+                nonisolated(unsafe) var results: [Result<(losses: [Double], weights: [Float]), Error>?] = [nil, nil]
+                let done = DispatchGroup()
+                for rank in 0..<2 {
+                    done.enter()
+                    Thread {
+                        results[rank] = Result { try Self.languageModelRun(shards: 1, steps: 12, batch: 7,
+                                                                           communicator: ThreadCommunicator(rank: rank, hub: hub),
+                                                                           deterministic: deterministic, folder: folder) }
+                        done.leave()
+                    }.start()
+                }
+                done.wait()
+                for rank in 0..<2 {
+                    let r = try results[rank]!.get()
+                    #expect(r.losses.map(\.bitPattern) == reference.losses.map(\.bitPattern), "rank \(rank), deterministic \(deterministic)")
+                    #expect(r.weights.map(\.bitPattern) == reference.weights.map(\.bitPattern), "rank \(rank), deterministic \(deterministic)")
+                }
+                let records = RunDirectory(folder.path).readTaskMetrics()
+                #expect(records.count == 3 && records.allSatisfy { $0.ranks == 2 }, "rank 0 alone wrote the metrics")
+            }
+        }
     }
 }
