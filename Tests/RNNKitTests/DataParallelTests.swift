@@ -138,6 +138,11 @@ import Testing
         #expect(split.status == 0, "\(split.stderr)")
         #expect(split.stdout.hasPrefix("3 local shards run one after another, summed in rank order; batch 8 split 3 on ranks 0–1 and 2 on the others"),
                 "\(split.stdout.prefix(300))")
+        // The captioner's loss mixes a per-word and a per-image mean: split only without the latter.
+        let caption = try RNNTool.run(["caption", "train", "--local-shards", "2", "--max-steps", "1", "--hidden", "8",
+                                       "--out", folder.file("caption")])
+        #expect(caption.status != 0 && caption.errorLines.last?.hasPrefix("error: the captioner's loss adds a per-image mean") == true,
+                "\(caption.stderr)")
     }
 
     /// Two trainers on two threads joined by a fake communicator take the distributed path of

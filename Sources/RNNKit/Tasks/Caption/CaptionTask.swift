@@ -82,8 +82,13 @@ public final class CaptionTask: TrainingTask {
         try trainBatch(epoch: epoch, index: index, shard: .whole)
     }
 
-    /// Nil: the batch's images are split among ranks.
-    public var shardingRefusal: String? { nil }
+    /// Nil only without the doubly stochastic term: the loss is then one mean over the batch's
+    /// words, which a count-weighted sum of shards reproduces; with it, the loss adds a mean
+    /// over images, which the word-count weights would misweight, so a split is refused.
+    public var shardingRefusal: String? {
+        model.configuration.doublyStochastic == 0 ? nil
+            : "the captioner's loss adds a per-image mean (the doubly stochastic attention term, λ = \(model.configuration.doublyStochastic)) to the per-word mean, which splitting batches by word counts would misweight; train it in one process, or with λ = 0"
+    }
 
     /// Forward, loss and backward of `shard`'s part of one training batch (its contiguous share
     /// of the batch's images).
