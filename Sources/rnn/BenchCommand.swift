@@ -25,6 +25,15 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Threads for the matrix products, the time loops and the optimizer (default: all cores).")
     var threads: Int?
 
+    @Flag(help: "Under mpirun: time one gradient allreduce per arena size (the configurations' arenas, then 10^3 … 10^7 floats) instead.")
+    var allreduce = false
+
+    @Flag(help: "Run as one rank of an MPI job even if no launcher is detected; under mpirun each rank trains its share of every batch and the gradients are summed by allreduce.")
+    var distributed = false
+
+    @Option(help: ArgumentHelp("The MPI library to load. (default: libmpi.so.40, then libmpi.so.12)", valueName: "path"))
+    var mpiLibrary: String?
+
     @Flag(help: "Print only the JSON lines.")
     var json = false
 
@@ -40,7 +49,17 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { Compute.threadCount = threads }
+        var parallel = distributed ? ["--distributed"] : []
+        if let mpiLibrary { parallel += ["--mpi-library", mpiLibrary] }
+        if let threads { parallel += ["--threads", String(threads)] }
+        let communicator = try ParallelRun.start(try ParallelismOptions.parse(parallel)).communicator
+        if allreduce {
+            guard communicator.size > 1 else { throw RNNKitError("--allreduce times MPI: run it under mpirun -np N (N ≥ 2)") }
+            for floats in AllreduceBenchmark.standardSizes {
+                print(try AllreduceBenchmark.measure(floats: floats, communicator: communicator).json)
+            }
+            return
+        }
         if gemm { return try runGEMM() }
         let chosen = LanguageModelBenchmark.configurations.filter { only == nil || $0.name == only }
         if !json {
@@ -48,11 +67,11 @@ struct BenchCommand: ParsableCommand {
             // the yardstick for the large-GEMM configurations.
             let peak = try GEMMBenchmark.measure(.init(1024, 1024, 1024), threads: Compute.threadCount,
                                                  samples: 3, minimumSeconds: 0.2)
-            print("{\"rnnkit\": \"\(rnnKitVersion)\", \"threads\": \(Compute.threadCount), "
+            print("{\"rnnkit\": \"\(rnnKitVersion)\", \"threads\": \(Compute.threadCount), \"ranks\": \(communicator.size), "
                   + "\"kernels\": \"\(ComputeInfo.kernelDescription)\", \"sgemm1024_gflops\": \((peak.gflops * 10).rounded() / 10)}")
         }
         for c in chosen {
-            let result = try LanguageModelBenchmark.run(c, seconds: seconds, training: mode == .train)
+            let result = try LanguageModelBenchmark.run(c, seconds: seconds, training: mode == .train, communicator: communicator)
             print(result.json)
         }
         let peak = LanguageModelBenchmark.peakResidentMiB()

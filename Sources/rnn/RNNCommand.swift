@@ -28,6 +28,7 @@ struct RNNCommand: ParsableCommand {
         do {
             var command = try parseAsRoot(nil)
             try command.run()
+            ParallelRun.finish()
         } catch let code as ExitCode {
             terminate(code.rawValue)
         } catch {
@@ -35,7 +36,9 @@ struct RNNCommand: ParsableCommand {
             if code == .success { exit(withError: error) }
             let lines = message(for: error).split(separator: "\n", omittingEmptySubsequences: true)
             var stderr = StandardError()
-            print("error: " + (lines.first.map(String.init) ?? "\(error)"), to: &stderr)
+            let rank = ParallelRun.isDistributed ? " (rank \(ParallelRun.current!.communicator.rank))" : ""
+            print("error\(rank): " + (lines.first.map(String.init) ?? "\(error)"), to: &stderr)
+            ParallelRun.abortIfDistributed(code: code.rawValue)
             terminate(code.rawValue)
         }
     }

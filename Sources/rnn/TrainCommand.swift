@@ -28,10 +28,12 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Bookkeeping") var bookkeeping: BookkeepingOptions
 
     func run() throws {
+        let parallelism = try ParallelRun.start(bookkeeping.parallelism)
         let run = RunDirectory(bookkeeping.out ?? Self.defaultOut)
-        let lock = bookkeeping.resume && RunDirectory.isFolder(run.path) ? try run.lock() : nil   // before reading the checkpoint
+        let lock = ParallelRun.isRoot && bookkeeping.resume && RunDirectory.isFolder(run.path) ? try run.lock() : nil   // before reading the checkpoint
         let trainer = try bookkeeping.resume ? resumedTrainer(run) : newTrainer(run)
         if let lock { trainer.loop.runLock = lock }
+        trainer.loop.parallelism = parallelism
         var shown = trainer.loop.display                          // a resumed run prints as it did, unless told otherwise
         if let n = bookkeeping.sampleLength { shown.sampleLength = n }
         if let n = bookkeeping.logEvery { shown.logEvery = n }
@@ -39,8 +41,9 @@ struct TrainCommand: ParsableCommand {
         trainer.writesGradientFlow = bookkeeping.gradFlow
         let display = ProgressDisplay(logEvery: shown.logEvery,
                                       sampleLength: shown.sampleLength ?? (trainer.data.vocabulary.level == .char ? 200 : 40))
+        if let line = ParallelRun.describe(batch: trainer.configuration.batch) { display.say(line) }
         display.say(summary(trainer))
-        Interrupt.install()
+        Interrupt.install(runFolder: run.path)
         let outcome = try trainer.train(shouldStop: { Interrupt.requested }) { display.handle($0, trainer: trainer) }
         display.finish()
         switch outcome {
@@ -59,7 +62,7 @@ struct TrainCommand: ParsableCommand {
 
     /// A new run: reads the text, checks everything, then (only then) clears a scratch folder.
     func newTrainer(_ run: RunDirectory) throws -> Trainer {
-        if run.hasCheckpoint && bookkeeping.out != nil {
+        if ParallelRun.isRoot && run.hasCheckpoint && bookkeeping.out != nil {
             throw RNNKitError("'\(run.path)' already holds a training run; continue it with --resume, or choose another --out")
         }
         var sources = data.sources
@@ -72,8 +75,10 @@ struct TrainCommand: ParsableCommand {
         let trainer = try Trainer(model: model.configuration, data: loaded, configuration: training, run: run)
         if let path = model.initWeights { try trainer.loadInitialWeights(from: absolutePath(path)) }
         if let scheme = model.initialization?.scheme { try trainer.initializeRecurrentWeights(scheme) }
-        try trainer.loop.lockRun()
-        if run.hasCheckpoint { run.removeRunFiles() }           // only the default scratch folder gets here
+        if ParallelRun.isRoot {
+            try trainer.loop.lockRun()
+            if run.hasCheckpoint { run.removeRunFiles() }       // only the default scratch folder gets here
+        }
         return trainer
     }
 

@@ -174,6 +174,7 @@ struct BookkeepingOptions: ParsableArguments {
     var logEvery: Int?
     @Flag(help: "At each validation, write the per-step gradient norms ‖∂L/∂h_t‖ of the last training window with σ_max of each W_hh: gradflow-step<N>.json and .svg in --out.")
     var gradFlow = false
+    @OptionGroup(title: "Parallelism") var parallelism: ParallelismOptions
 
     func validate() throws {
         if let e = evalEvery, e < 0 { throw ValidationError("--eval-every must be ≥ 0, got \(e)") }

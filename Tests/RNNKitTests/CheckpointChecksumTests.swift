@@ -69,7 +69,8 @@ import Testing
         let (folder, bytes) = try Self.checkpoint.get()
         let file = try SafetensorsFile(bytes: bytes)
         func writeOld(_ metadata: [String: String], _ name: String) throws -> String {
-            var writer = SafetensorsWriter(metadata: metadata.filter { $0.key != "header_crc32" })
+            // The earlier writer wrote neither the header checksum nor `ranks` (added with MPI runs).
+            var writer = SafetensorsWriter(metadata: metadata.filter { $0.key != "header_crc32" && $0.key != "ranks" })
             for name in file.names { try writer.add(name, try file.tensor(name) as Tensor<Float>) }
             writer.metadata["crc32"] = "00000000"                          // the earlier writer: data only
             writer.metadata["crc32"] = Checkpoint.dataChecksum(writer.serialized()).hex

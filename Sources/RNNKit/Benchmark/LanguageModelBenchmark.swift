@@ -64,35 +64,70 @@ public enum LanguageModelBenchmark {
     }
 
     /// Times one configuration: 3 warm-up batches, then batches until `seconds` have passed.
+    ///
+    /// With a communicator of N > 1 ranks (training only), each rank runs its `BatchShard` of
+    /// the batch's columns and the gradients are summed by one allreduce before clipping and
+    /// Adam, as data-parallel training does; the tokens per second are the whole batch's, and
+    /// every rank runs the number of batches rank 0 chose.
     /// - Parameters:
     ///   - training: true for forward + backward + clip + Adam, false for forward only.
     ///   - c: the configuration to time.
     ///   - seconds: how long to keep timing batches after the warm-up.
-    public static func run(_ c: Configuration, seconds: Double, training: Bool) throws -> Result {
+    ///   - communicator: the ranks sharing each batch (one process by default).
+    public static func run(_ c: Configuration, seconds: Double, training: Bool,
+                           communicator: any Communicator = SingleProcess()) throws -> Result {
         let model = try LanguageModel<Float>(.init(cell: c.cell, vocabularySize: c.vocabulary, embeddingSize: c.embedding,
                                                    hiddenSize: c.hidden, numLayers: c.layers), seed: 0)
         var g = SeededGenerator(seed: 1)
         let n = c.batch * c.steps
-        let x = (0..<n).map { _ in Int(g.next() % UInt64(c.vocabulary)) }
-        let y = (0..<n).map { _ in Int(g.next() % UInt64(c.vocabulary)) }
+        var x = (0..<n).map { _ in Int(g.next() % UInt64(c.vocabulary)) }
+        var y = (0..<n).map { _ in Int(g.next() % UInt64(c.vocabulary)) }
+        let ranks = training ? communicator.size : 1
+        let columns = BatchShard(index: ranks > 1 ? communicator.rank : 0, count: ranks).columns(of: c.batch)
+        if ranks > 1 {
+            x = LanguageModelTask.columns(x, rows: c.steps, width: c.batch, columns)
+            y = LanguageModelTask.columns(y, rows: c.steps, width: c.batch, columns)
+        }
         let adam = try Adam<Float>(learningRate: 1e-3)
+        let weight = Float(Double(columns.count) / Double(c.batch))
+        var gradients = [Float](repeating: 0, count: model.arena.count)
         model.isTraining = training
-        func step() {
+        func step() throws {
             if training {
                 model.arena.zeroGradients()
-                _ = model.lossAndGradients(inputs: x, targets: y, steps: c.steps, batch: c.batch)
+                _ = model.lossAndGradients(inputs: x, targets: y, steps: c.steps, batch: columns.count)
+                if ranks > 1 {
+                    let a = model.arena
+                    for i in gradients.indices { gradients[i] = a.gradients[i] * weight }
+                    try communicator.allreduceSum(&gradients)
+                    gradients.withUnsafeBufferPointer { a.gradients.update(from: $0.baseAddress!, count: $0.count) }
+                }
                 _ = clipGradientNorm(model.arena, maxNorm: 5)
                 adam.step(model.arena)
             } else {
                 _ = model.forwardLogits(inputs: x, steps: c.steps, batch: c.batch, initialState: nil)
             }
         }
-        for _ in 0..<3 { step() }
+        for _ in 0..<3 { try step() }
         var batches = 0
-        let start = monotonicSeconds()
-        while monotonicSeconds() - start < seconds || batches == 0 {
-            step()
-            batches += 1
+        var start = monotonicSeconds()
+        if ranks > 1 {
+            // Rank 0 times three batches and chooses the count every rank then runs.
+            for _ in 0..<3 { try step() }
+            var count = [UInt8](String(max(1, Int(seconds / ((monotonicSeconds() - start) / 3)))).utf8)
+            count += [UInt8](repeating: 0, count: 24 - count.count)
+            try communicator.broadcast(&count, root: 0)
+            let chosen = Int(String(decoding: count.prefix { $0 != 0 }, as: UTF8.self)) ?? 1
+            try communicator.barrier()
+            start = monotonicSeconds()
+            for _ in 0..<chosen { try step() }
+            try communicator.barrier()
+            batches = chosen
+        } else {
+            while monotonicSeconds() - start < seconds || batches == 0 {
+                try step()
+                batches += 1
+            }
         }
         let perBatch = (monotonicSeconds() - start) / Double(batches)
         let tokens = Double(n) / perBatch

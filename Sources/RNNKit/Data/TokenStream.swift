@@ -101,3 +101,12 @@ public struct TBPTTSchedule: Sendable, Equatable {
         window(s + 1).start - window(s).start
     }
 }
+
+extension BatchedTokens {
+    /// Columns `columns` of `other`, as a stream of their own: (N, n).
+    init(selecting columns: Range<Int>, of other: BatchedTokens) {
+        batch = columns.count
+        steps = other.steps
+        data = (0..<other.steps).flatMap { i in other.data[(i * other.batch + columns.lowerBound)..<(i * other.batch + columns.upperBound)] }
+    }
+}

@@ -102,7 +102,17 @@ public final class TaggingTask: TrainingTask {
 
     /// Forward, loss and backward of one training batch.
     public func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult {
-        let indices = batches.batch(index, ofEpoch: epoch)
+        try trainBatch(epoch: epoch, index: index, shard: .whole)
+    }
+
+    /// Nil: the batch's sequences are split among ranks.
+    public var shardingRefusal: String? { nil }
+
+    /// Forward, loss and backward of `shard`'s part of one training batch (its contiguous share
+    /// of the batch's sequences).
+    public func trainBatch(epoch: Int, index: Int, shard: BatchShard) throws -> TaskBatchResult {
+        let indices = shard.part(batches.batch(index, ofEpoch: epoch))
+        guard !indices.isEmpty else { return .empty }
         let batch = PaddedBatch(sequences: indices.map { train[$0].ids }, indices: indices)
         let (loss, count) = model.lossAndGradients(tokens: batch.tokens, lengths: batch.lengths,
                                                    tags: batch.padded(indices.map { train[$0].tags }))

@@ -26,6 +26,27 @@ public protocol TrainingTask: AnyObject {
     /// Forward, loss and backward of batch `index` (0-based) of `epoch` (1-based) in training
     /// mode; gradients are added into `arena`.
     func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult
+    /// Forward, loss and backward of `shard`'s columns of batch `index` of `epoch` (see
+    /// `BatchShard` for the split): the loss is the mean over the shard's own count, the
+    /// gradients are those of that mean; an empty shard returns loss 0, count 0 and adds
+    /// nothing. With `.whole` it is `trainBatch(epoch:index:)`. Default: only `.whole`.
+    /// - Throws: `RNNKitError` (`shardingRefusal`) for a split the task cannot do.
+    func trainBatch(epoch: Int, index: Int, shard: BatchShard) throws -> TaskBatchResult
+    /// Why the task cannot train a share of each batch (data parallelism), or nil when it can.
+    /// Default: a refusal naming the model kind.
+    var shardingRefusal: String? { get }
+    /// `stateTensors` as far as `shard` owns them: what the task carries for the shard's
+    /// columns, zero elsewhere, so that the sum over all shards is the whole carried state.
+    /// Default: `stateTensors` for shard 0, zeros for the others.
+    func stateTensors(ownedBy shard: BatchShard) -> [String: Tensor<Float>]
+    /// The loss summed over `shard`'s part of `split` and the items counted, for validation
+    /// split among ranks (the trainer sums them over the ranks and calls
+    /// `evaluation(lossSum:count:)`); nil if `shouldStop` interrupted it. Default: not
+    /// supported (`nil` outer value): every rank evaluates the whole split and rank 0's result
+    /// is used.
+    func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> (lossSum: Double, count: Int)??
+    /// The evaluation of a whole split from its summed loss and count (see `evaluationSums`).
+    func evaluation(lossSum: Double, count: Int) -> TaskEvaluation
     /// Evaluates the current parameters on `split` in evaluation mode; nil if `shouldStop`
     /// interrupted it, or if the task has no such split.
     func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation?
@@ -63,6 +84,35 @@ public protocol TrainingTask: AnyObject {
 extension TrainingTask {
     /// Tokens (or time steps) by default.
     public var throughputUnit: String { "tok" }
+
+    /// The whole batch only, by default.
+    public func trainBatch(epoch: Int, index: Int, shard: BatchShard) throws -> TaskBatchResult {
+        guard shard.isWhole else { throw RNNKitError(shardingRefusal ?? "the \(modelKind) task cannot split its batches") }
+        return try trainBatch(epoch: epoch, index: index)
+    }
+
+    /// Refuses by default.
+    public var shardingRefusal: String? {
+        "the \(modelKind) task does not split its batches across processes yet; train it in one process"
+    }
+
+    /// Shard 0 owns everything by default.
+    public func stateTensors(ownedBy shard: BatchShard) -> [String: Tensor<Float>] {
+        let all = stateTensors
+        guard shard.index > 0 else { return all }
+        return all.mapValues { Tensor(shape: $0.shape, scalars: [Float](repeating: 0, count: $0.scalars.count)) }
+    }
+
+    /// Not supported by default.
+    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> (lossSum: Double, count: Int)?? {
+        .none
+    }
+
+    /// The mean loss, no metrics, score −loss, by default.
+    public func evaluation(lossSum: Double, count: Int) -> TaskEvaluation {
+        let loss = lossSum / Double(max(count, 1))
+        return TaskEvaluation(loss: loss, metrics: [], score: -loss)
+    }
 
     /// Nothing carried by default.
     public var stateTensors: [String: Tensor<Float>] { [:] }
@@ -103,12 +153,22 @@ public struct TaskBatchResult: Sendable {
     public var count: Int
     /// The input tokens (or time steps) the batch read, for throughput.
     public var tokens: Int
+    /// Whether `loss` and the gradients are this shard's share of the whole batch's loss —
+    /// divided by the whole batch's counts, not the shard's own — so that the shards of a batch
+    /// add up with weight 1 (a loss whose terms are means over different counts, such as a
+    /// captioner's words and images, must be split this way); false: a mean over `count` items,
+    /// weighted by count/total when shards are combined.
+    public var isScaledToWholeBatch: Bool
+
+    /// What an empty shard measured: loss 0 over nothing.
+    public static let empty = TaskBatchResult(loss: 0, count: 0, tokens: 0)
 
     /// Creates a result.
-    public init(loss: Double, count: Int, tokens: Int) {
+    public init(loss: Double, count: Int, tokens: Int, isScaledToWholeBatch: Bool = false) {
         self.loss = loss
         self.count = count
         self.tokens = tokens
+        self.isScaledToWholeBatch = isScaledToWholeBatch
     }
 }
 

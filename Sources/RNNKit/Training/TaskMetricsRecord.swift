@@ -2,7 +2,7 @@
 /// of a run with a test split, what the best checkpoint measured on it.
 ///
 /// `{"epoch", "step", "train_loss", "valid_loss", "valid_<metric>"…, "lr", "tokens_per_s",
-/// "elapsed_s", "epoch_end", "sigma_max": {name: σ}, "sigma_max_gates": {name: [σ_gate…]}}`,
+/// "elapsed_s", "epoch_end", "ranks", "sigma_max": {name: σ}, "sigma_max_gates": {name: [σ_gate…]}}`,
 /// plus `"test_loss", "test_<metric>"…` on the test line. The σ entries (σ_max of every
 /// recurrent weight `…weight_hh…` and, for LSTM and GRU, of its gate blocks; see
 /// `ParameterArena.recurrentSpectralNorms`) are there when the model has recurrent weights.
@@ -29,6 +29,8 @@ public struct TaskMetricsRecord: Equatable, Sendable {
     public var test: (loss: Double, metrics: [Metric])?
     /// σ_max of each recurrent weight and of its gate blocks at this validation (empty if not measured).
     public var spectralNorms: [RecurrentSpectralNorm] = []
+    /// The number of processes that trained (1 unless distributed).
+    public var ranks = 1
 
     /// A named number.
     public struct Metric: Equatable, Sendable {
@@ -65,7 +67,7 @@ public struct TaskMetricsRecord: Equatable, Sendable {
         ]
         members += validMetrics.map { ("valid_" + $0.name, .rounded($0.value, 4)) }
         members += [("lr", .double(learningRate)), ("tokens_per_s", .rounded(tokensPerSecond, 1)),
-                    ("elapsed_s", .rounded(elapsedSeconds, 2)), ("epoch_end", .bool(epochEnd))]
+                    ("elapsed_s", .rounded(elapsedSeconds, 2)), ("epoch_end", .bool(epochEnd)), ("ranks", .integer(ranks))]
         if !spectralNorms.isEmpty {
             members.append(("sigma_max", .object(spectralNorms.map { ($0.name, .rounded($0.sigmaMax, 6)) })))
             let gated = spectralNorms.filter { $0.gates.count > 1 }
@@ -100,6 +102,7 @@ public struct TaskMetricsRecord: Equatable, Sendable {
         }
         if f.has("test_loss") { test = (try f.double("test_loss"), testMetrics) }
         if f.has("sigma_max") { spectralNorms = try Self.spectralNorms(f) }
+        if f.has("ranks") { ranks = try f.int("ranks") }
     }
 
     /// The σ entries of a metrics line, in the line's order.

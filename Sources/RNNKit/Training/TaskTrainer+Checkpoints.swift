@@ -10,12 +10,17 @@ extension TaskTrainer {
         all["format"] = Checkpoint.modelFormat
         all["model_kind"] = task.modelKind
         all["model_version"] = String(task.modelVersion)
+        all["ranks"] = String(parallelism.communicator.size)
         all["training"] = JSONValue.object([("loop", configuration.json), ("display", display.json)]).serialized
         return all
     }
 
     /// Writes the latest checkpoint: weights, optimizer state, carried state, progress.
+    /// In a distributed run every rank calls it (the carried state is gathered first) and
+    /// rank 0 alone writes.
     public func saveLatest() throws {
+        try gatherCarriedState()
+        guard isRoot else { lastCheckpointStep = progress.step; return }
         progress.generators = task.module.randomGenerators
         progress.elapsedSeconds = elapsedSeconds
         let optimizerState = optimizer.exportState()
@@ -40,6 +45,7 @@ extension TaskTrainer {
 
     /// Writes the current weights as the best model.
     func saveBest(_ evaluation: TaskEvaluation) throws {
+        guard isRoot else { return }
         var metadata = modelMetadata
         metadata["valid_score"] = String(evaluation.score)
         metadata["valid_loss"] = String(evaluation.loss)

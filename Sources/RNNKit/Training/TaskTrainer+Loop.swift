@@ -11,7 +11,8 @@ extension TaskTrainer {
     /// `latest.safetensors` and redraws `loss.svg`. At the end the best checkpoint is evaluated
     /// on the test split, if any, and a last line with `test_loss` and `test_<metric>` is added.
     /// - Parameters:
-    ///   - shouldStop: asked before every step and during evaluations; when it returns true
+    ///   - shouldStop: asked before every step and during evaluations (not in a distributed
+    ///     run, whose launcher stops every rank at once); when it returns true
     ///     the latest checkpoint is written and `train` returns `.interrupted`.
     ///   - events: called after each step, validation and the test.
     /// - Throws: `RNNKitError` if a file cannot be written or the loss stops being finite (the
@@ -19,29 +20,37 @@ extension TaskTrainer {
     @discardableResult
     public func train(shouldStop: () -> Bool = { false },
                       events: (TaskTrainingEvent) -> Void = { _ in }) throws -> TrainingOutcome {
-        try lockRun()
+        // Ranks could see a stop request at different steps: a distributed run is stopped by
+        // its launcher instead, and resumes from the last checkpoint.
+        let distributed = parallelism.isDistributed
+        func stopRequested() -> Bool { !distributed && shouldStop() }
+        if isRoot { try lockRun() }
         defer { runLock = nil }
+        try prepareParallelism()
         elapsedAtSessionStart = progress.elapsedSeconds
         sessionStart = clock.now
         if lastCheckpointStep < 0 {
-            try run.writeMetricLines([])
+            if isRoot { try run.writeMetricLines([]) }
             try saveLatest()
-        } else {
+        } else if isRoot {
             try run.writeMetricLines(history.map(\.jsonLine))     // drop lines written after the checkpoint
         }
         let perEpoch = task.batchesPerEpoch
         while !isTrainingComplete {
             if isValidationDue {
-                guard try validate(epochEnd: progress.batch >= perEpoch, shouldStop: shouldStop, events: events) else {
+                guard try validate(epochEnd: progress.batch >= perEpoch, shouldStop: stopRequested, events: events) else {
                     return try interrupted()
                 }
             } else {
-                if shouldStop() { return try interrupted() }
+                if stopRequested() { return try interrupted() }
                 events(.step(try trainStep()))
             }
         }
-        if task.hasTestSplit && progress.testedStep != progress.step, let last = history.last {
-            guard let evaluation = try testBest(shouldStop: shouldStop) else { return .interrupted }
+        if task.hasTestSplit && progress.testedStep != progress.step && !isRoot {
+            progress.testedStep = progress.step                   // rank 0 alone evaluates the test split
+            try saveLatest()
+        } else if task.hasTestSplit && progress.testedStep != progress.step, let last = history.last {
+            guard let evaluation = try testBest(shouldStop: stopRequested) else { return .interrupted }
             var record = last
             record.test = (evaluation.loss, evaluation.metrics.map { .init($0.name, $0.value) })
             record.elapsedSeconds = elapsedSeconds
@@ -83,7 +92,7 @@ extension TaskTrainer {
         let start = clock.now
         task.module.setTraining(true)
         task.arena.zeroGradients()
-        let result = try task.trainBatch(epoch: progress.epoch, index: progress.batch)
+        let result = try runBatch()
         guard result.loss.isFinite else {
             throw RNNKitError("the training loss became \(TaskTrainer.describe(result.loss)) at step \(progress.step + 1) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
         }
@@ -111,7 +120,7 @@ extension TaskTrainer {
     /// recorded).
     func validate(epochEnd: Bool, shouldStop: () -> Bool, events: (TaskTrainingEvent) -> Void) throws -> Bool {
         task.module.setTraining(false)
-        guard let evaluation = try task.evaluate(.validation, shouldStop: shouldStop) else { return false }
+        guard let evaluation = try evaluateSplit(.validation, shouldStop: shouldStop) else { return false }
         guard evaluation.loss.isFinite, !evaluation.score.isNaN else {
             throw RNNKitError("the validation loss became \(TaskTrainer.describe(evaluation.loss)) at step \(progress.step) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
         }
@@ -136,6 +145,7 @@ extension TaskTrainer {
             validMetrics: evaluation.metrics.map { .init($0.name, $0.value) }, learningRate: progress.learningRate,
             tokensPerSecond: Double(progress.tokensSinceValidation) / max(progress.secondsSinceValidation, 1e-9),
             elapsedSeconds: elapsedSeconds, epochEnd: epochEnd)
+        record.ranks = parallelism.communicator.size
         record.spectralNorms = task.arena.recurrentSpectralNorms()
         progress.lastValidationStep = progress.step
         progress.tokensSinceValidation = 0
@@ -152,11 +162,11 @@ extension TaskTrainer {
             }
         }
         events(.validation(record, improved: improved, annealedFrom: annealedFrom))
-        try run.appendMetricLine(record.jsonLine)
+        if isRoot { try run.appendMetricLine(record.jsonLine) }
         history.append(record)
         if improved { try saveBest(evaluation) }
         try saveLatest()
-        try? run.writeLossCurve(history, title: title)
+        if isRoot { try? run.writeLossCurve(history, title: title) }
         if progress.stoppedEarly { events(.stoppedEarly(epochs: progress.epochsWithoutImprovement)) }
         return true
     }

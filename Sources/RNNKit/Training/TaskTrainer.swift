@@ -32,6 +32,9 @@ public final class TaskTrainer {
     /// takes it when nil and releases it when done. Set it to a lock taken before the trainer
     /// was built (e.g. before reading the checkpoint) to keep the folder locked throughout.
     public var runLock: RunLock?
+    /// How each batch is split among processes or shards (`DataParallelism`); one process by
+    /// default. Set it before `train`.
+    public var parallelism = DataParallelism()
 
     let optimizer: any Optimizer<Float>
     /// The step of the last checkpoint written (−1 before any).

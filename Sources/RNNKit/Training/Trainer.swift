@@ -103,7 +103,7 @@ public final class Trainer {
             switch event {
             case let .step(report): events(.step(report))
             case let .validation(record, improved, annealedFrom):
-                if writesGradientFlow && fileError == nil {
+                if writesGradientFlow && loop.isRoot && fileError == nil {
                     do { try writeGradientFlow(step: record.step, spectralNorms: record.spectralNorms) } catch { fileError = error }
                 }
                 events(.validation(MetricsRecord(record), improved: improved, annealedFrom: annealedFrom))

@@ -144,6 +144,7 @@ struct TaskBookkeepingOptions: ParsableArguments {
     var evalEvery: Int?
     @Option(parsing: .unconditional, help: "Without a terminal, print a log line every this many steps; kept on resume. (default: about every 10 seconds)")
     var logEvery: Int?
+    @OptionGroup(title: "Parallelism") var parallelism: ParallelismOptions
 
     func validate() throws {
         if let e = evalEvery, e < 0 { throw ValidationError("--eval-every must be ≥ 0, got \(e)") }

@@ -31,6 +31,8 @@ struct TaskTrainingRun {
     /// Refuses to start a new run over an explicit --out that holds one; clears the default
     /// scratch folder only once everything is ready.
     func checkNewRun() throws {
+        try ParallelRun.start(bookkeeping.parallelism)
+        guard ParallelRun.isRoot else { return }
         if run.hasCheckpoint && bookkeeping.out != nil {
             throw RNNKitError("'\(run.path)' already holds a training run; continue it with --resume, or choose another --out")
         }
@@ -46,19 +48,24 @@ struct TaskTrainingRun {
     /// Locks an existing run folder before its checkpoint is read for --resume (one trainer
     /// per folder); nil when there is no folder (reading the checkpoint then says so).
     func lockForResume() throws -> RunLock? {
-        RunDirectory.isFolder(run.path) ? try run.lock() : nil
+        try ParallelRun.start(bookkeeping.parallelism)
+        return ParallelRun.isRoot && RunDirectory.isFolder(run.path) ? try run.lock() : nil
     }
 
     /// Trains with `trainer`, printing `summary` first and `hint` (a command to try) at the
     /// end; exits 130 after Ctrl-C.
-    func train(_ trainer: TaskTrainer, summary: String, hint: String? = nil) throws {
-        try trainer.lockRun()
-        if !bookkeeping.resume && run.hasCheckpoint { run.removeRunFiles() }   // only the default folder gets here
+    func train(_ trainer: TaskTrainer, summary: String, hint: String? = nil, batch: Int? = nil) throws {
+        trainer.parallelism = try ParallelRun.start(bookkeeping.parallelism)
+        if ParallelRun.isRoot {
+            try trainer.lockRun()
+            if !bookkeeping.resume && run.hasCheckpoint { run.removeRunFiles() }   // only the default folder gets here
+        }
         if let n = bookkeeping.logEvery { trainer.display.logEvery = n }     // else the run's own (saved with it)
         let display = ProgressDisplay(logEvery: trainer.display.logEvery, sampleLength: 0)
         display.unit = trainer.task.throughputUnit
+        if let line = ParallelRun.describe(batch: batch ?? optimization.batch) { display.say(line) }
         display.say(summary)
-        Interrupt.install()
+        Interrupt.install(runFolder: run.path)
         var best: TaskMetricsRecord? = nil            // the validation the trainer last marked best
         let outcome = try trainer.train(shouldStop: { Interrupt.requested }) { event in
             if case let .validation(record, improved, _) = event, improved { best = record }

@@ -81,15 +81,27 @@ public final class CaptionTask: TrainingTask {
     /// Forward, loss and backward of batch `index` of `epoch`: images `order[index·B ..< (index+1)·B]`
     /// of the epoch's shuffled order.
     public func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult {
+        try trainBatch(epoch: epoch, index: index, shard: .whole)
+    }
+
+    /// Nil: every shard scales its loss to the whole batch's words and images (`CaptionerBatchCounts`).
+    public var shardingRefusal: String? { nil }
+
+    /// Forward, loss and backward of `shard`'s part of one training batch (its contiguous share
+    /// of the batch's images).
+    public func trainBatch(epoch: Int, index: Int, shard: BatchShard) throws -> TaskBatchResult {
         if order.epoch != epoch {
             var indices = Array(0..<train.count)
             var g = BucketedBatches.generator(seed: seed, epoch: epoch)
             BucketedBatches.shuffle(&indices, &g)
             order = (epoch, indices)
         }
-        let chunk = order.indices[(index * settings.batchSize)..<min((index + 1) * settings.batchSize, train.count)]
-        // Shards of consecutive images, one per thread, each scaled to the whole batch's means.
-        let whole = CaptionerBatchCounts(words: chunk.reduce(0) { $0 + trainIDs[$1].count + 1 }, images: chunk.count)
+        let batch = Array(order.indices[(index * settings.batchSize)..<min((index + 1) * settings.batchSize, train.count)])
+        // Every part — this process's share, and within it one shard of consecutive images per
+        // thread — is scaled to the whole batch's counts, so that the parts add up to its loss.
+        let whole = CaptionerBatchCounts(words: batch.reduce(0) { $0 + trainIDs[$1].count + 1 }, images: batch.count)
+        let chunk = shard.part(batch)[...]
+        guard !chunk.isEmpty else { return TaskBatchResult(loss: 0, count: 0, tokens: 0, isScaledToWholeBatch: true) }
         let shards = ModelReplicas<Captioner<Float>, Float>.shardCount(columns: chunk.count, minimumColumns: Self.minimumShardImages)
         let (loss, count) = replicas.runPrescaled(shards: shards) { model, k in
             let part = chunk[(chunk.startIndex + k * chunk.count / shards)..<(chunk.startIndex + (k + 1) * chunk.count / shards)]
@@ -98,7 +110,7 @@ public final class CaptionTask: TrainingTask {
                                                    captionOut: output, wholeBatch: whole)
             return (loss.loss, loss.count)
         }
-        return TaskBatchResult(loss: loss, count: count, tokens: chunk.count)
+        return TaskBatchResult(loss: loss, count: count, tokens: chunk.count, isScaledToWholeBatch: true)
     }
 
     /// Images per shard below which a batch is not split across threads (`ModelReplicas`).

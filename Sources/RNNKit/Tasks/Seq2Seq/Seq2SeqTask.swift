@@ -70,6 +70,17 @@ public final class Seq2SeqTask: TrainingTask {
     /// Forward, loss and backward of training step `(epoch − 1)·batchesPerEpoch + index`: B
     /// random pairs, and the teacher mask of the schedule's ε at that step.
     public func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult {
+        try trainBatch(epoch: epoch, index: index, shard: .whole)
+    }
+
+    /// Nil: the batch's pairs are split among ranks.
+    public var shardingRefusal: String? { nil }
+
+    /// Forward, loss and backward of `shard`'s part of training step
+    /// `(epoch − 1)·batchesPerEpoch + index`: its contiguous share of the B pairs (sorted longest
+    /// target first) and those columns of the teacher mask; when sampling, its own generator,
+    /// the shard-th of `shard.count` seeds drawn from the step's stream.
+    public func trainBatch(epoch: Int, index: Int, shard: BatchShard) throws -> TaskBatchResult {
         let step = (epoch - 1) * batchesPerEpoch + index
         updates = step + 1
         // Longest target first: a decoder step then computes only the targets still running.
@@ -84,6 +95,20 @@ public final class Seq2SeqTask: TrainingTask {
             var g = BucketedBatches.generator(seed: seed ^ 0x7EAC_4E25_0000_0000, epoch: step)
             teacher = settings.sampling.mask(steps: batch.targetSteps, batch: batch.batch, after: step, using: &g)
             if settings.sampling.sample { sampling = g }      // the same stream, after the mask's draws
+        }
+        if !shard.isWhole {
+            let columns = Array(shard.columns(of: batch.batch))
+            guard !columns.isEmpty else { return .empty }
+            let part = Seq2SeqBatch(selecting: columns.map { batch.indices[$0] }, sources: train.sources, targets: train.targets)
+            let mask = teacher.map { m in (0..<part.targetSteps).flatMap { t in columns.map { m[t * batch.batch + $0] } } }
+            var shardSampling = sampling.map { g in
+                var g = g
+                let seeds = (0..<shard.count).map { _ in g.next() }
+                return SeededGenerator(seed: seeds[shard.index])
+            }
+            let r = model.lossAndGradients(source: part.source, sourceLengths: part.sourceLengths, targetIn: part.targetInput,
+                                           targetOut: part.targetOutput, teacher: mask, sampling: &shardSampling)
+            return TaskBatchResult(loss: Double(r.loss), count: r.count, tokens: part.targetTokenCount)
         }
         // With several shards, each samples from its own generator drawn from that stream.
         let shards = ModelReplicas<Seq2Seq<Float>, Float>.shardCount(columns: batch.batch, minimumColumns: Self.minimumShardPairs)

@@ -74,7 +74,17 @@ public final class AnomalyTask: TrainingTask {
 
     /// Forward, loss and backward of one training batch; throughput counts time steps read.
     public func trainBatch(epoch: Int, index: Int) throws -> TaskBatchResult {
-        let indices = batches.batch(index, ofEpoch: epoch)
+        try trainBatch(epoch: epoch, index: index, shard: .whole)
+    }
+
+    /// Nil: the batch's windows are split among ranks.
+    public var shardingRefusal: String? { nil }
+
+    /// Forward, loss and backward of `shard`'s part of one training batch (its contiguous share
+    /// of the batch's windows).
+    public func trainBatch(epoch: Int, index: Int, shard: BatchShard) throws -> TaskBatchResult {
+        let indices = shard.part(batches.batch(index, ofEpoch: epoch))
+        guard !indices.isEmpty else { return .empty }
         let (loss, _) = model.lossAndGradients(x: windows.inputs(indices), steps: settings.window)
         return TaskBatchResult(loss: Double(loss), count: indices.count, tokens: indices.count * settings.window)
     }

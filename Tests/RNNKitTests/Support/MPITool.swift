@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// Runs the built `rnn` under Open MPI's `mpirun`, when it is installed (the MPI tests are
+/// skipped otherwise; `.ci/run` installs openmpi-bin).
+enum MPITool {
+    /// `mpirun` on the PATH, if it is Open MPI's.
+    static let mpirun: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":") {
+            let candidate = "\(folder)/mpirun"
+            guard FileManager.default.isExecutableFile(atPath: candidate) else { continue }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: candidate)
+            process.arguments = ["--version"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            guard (try? process.run()) != nil else { return nil }
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return output.contains("Open MPI") ? candidate : nil
+        }
+        return nil
+    }()
+
+    /// Whether the MPI tests can run.
+    static var available: Bool { mpirun != nil }
+
+    /// Lets mpirun run as root (CI containers) and start more ranks than cores.
+    static let environment = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"]
+
+    /// The mpirun arguments that start `ranks` copies of `rnn arguments`.
+    static func app(_ ranks: Int, _ arguments: [String]) -> [String] {
+        ["-np", String(ranks), RNNTool.path] + arguments
+    }
+
+    /// Starts `mpirun --oversubscribe <apps>` (apps joined by `:`), output to files.
+    static func start(_ apps: [[String]], stdout: String, stderr: String) throws -> Process {
+        _ = FileManager.default.createFile(atPath: stdout, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: mpirun!)
+        process.arguments = ["--oversubscribe"] + apps.enumerated().flatMap { $0.offset == 0 ? $0.element : [":"] + $0.element }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = FileHandle(forWritingAtPath: stdout)
+        process.standardError = FileHandle(forWritingAtPath: stderr)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs `mpirun --oversubscribe <apps>` to completion.
+    static func run(_ apps: [[String]]) throws -> RNNTool.Result {
+        let folder = TemporaryFolder("mpirun-output")
+        let process = try start(apps, stdout: folder.file("out"), stderr: folder.file("err"))
+        process.waitUntilExit()
+        return RNNTool.Result(status: process.terminationStatus,
+                              stdout: (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? "",
+                              stderr: (try? String(contentsOfFile: folder.file("err"), encoding: .utf8)) ?? "")
+    }
+
+    /// The processes mpirun started (its children), by `OMPI_COMM_WORLD_RANK`.
+    static func ranks(of mpirun: Process) -> [Int: Int32] {
+        let pid = mpirun.processIdentifier
+        guard let children = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return [:] }
+        var found: [Int: Int32] = [:]
+        for child in children.split(separator: " ").compactMap({ Int32($0) }) {
+            guard let environ = FileManager.default.contents(atPath: "/proc/\(child)/environ") else { continue }
+            for entry in environ.split(separator: 0) {
+                let text = String(decoding: entry, as: UTF8.self)
+                if text.hasPrefix("OMPI_COMM_WORLD_RANK="), let r = Int(text.dropFirst(21)) { found[r] = child }
+            }
+        }
+        return found
+    }
+}
