@@ -78,4 +78,50 @@ import Testing
         try BadInputTests.expectError(["caption", "eval", "--model", out, "--images", images, "--captions", unknown],
                                       "not in the model's vocabulary")
     }
+
+    /// Annotation vectors from another CNN (N, P, D) instead of images: the captioner is built
+    /// on features of width D (no conv layers), trains, describes, evaluates and resumes; images
+    /// given to it, an attention map, a wrong rank or --conv1 are one clear error each.
+    @Test func givenFeaturesReplaceTheCNN() throws {
+        let folder = TemporaryFolder("caption-features")
+        let (N, P, D) = (30, 9, 5)
+        let tensor = Tensor<Float>(shape: [N, P, D], scalars: LayerTestData.uniform(N * P * D, seed: 6).map { Float($0) })
+        var file = SafetensorsWriter()
+        try file.add("features", tensor)
+        let features = folder.file("features.safetensors")
+        try file.write(to: features)
+        let words = ["red", "blue", "green"]
+        let captions = try folder.write("captions.txt", (0..<N).map { "\(words[$0 % 3]) square" }.joined(separator: "\n") + "\n")
+        let out = folder.file("run")
+        let small = ["--embed", "8", "--hidden", "16", "--attention-size", "8", "--batch", "8", "--log-every", "1000"]
+        let trained = try RNNTool.run(["caption", "train", "--features", features, "--captions", captions, "--epochs", "2",
+                                       "--out", out] + small)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let saved = try SavedTaskModel.load(out, kind: CaptionTask.kind)
+        #expect(saved.weights.names.allSatisfy { !$0.hasPrefix("conv") })
+        #expect(saved.metadata["model"]?.contains("features") == true, "\(saved.metadata["model"] ?? "")")
+        let described = try RNNTool.run(["caption", "describe", "--model", out, "--image-index", "1"])
+        #expect(described.status == 0 && described.stdout.split(separator: "\n").count == 1, "\(described.stderr)")
+        let evaluated = try RNNTool.run(["caption", "eval", "--model", out, "--features", features, "--captions", captions])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        #expect(try JSONValue.parse(Array(evaluated.stdout.utf8))["count"] == .integer(N))
+        let resumed = try RNNTool.run(["caption", "train", "--out", out, "--resume", "--epochs", "3", "--log-every", "1000"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(RunDirectory(out).readTaskMetrics().count == 3)
+
+        try BadInputTests.expectError(["caption", "describe", "--model", out, "--attention-map", folder.file("a.svg")],
+                                      "no image to draw")
+        var g = SeededGenerator(seed: 2)
+        let shapes = try GeneratedShapes.generate(count: N, generator: &g)
+        var imageFile = SafetensorsWriter()
+        try imageFile.add("images", shapes.images(Array(0..<N)[...], as: Float.self))
+        let images = folder.file("images.safetensors")
+        try imageFile.write(to: images)
+        try BadInputTests.expectError(["caption", "eval", "--model", out, "--images", images, "--captions", captions],
+                                      "reads annotation vectors, not images")
+        try BadInputTests.expectError(["caption", "train", "--features", images, "--captions", captions, "--out", folder.file("b")],
+                                      "annotation vectors must be (N, P, D)")
+        try BadInputTests.expectError(["caption", "train", "--features", features, "--captions", captions, "--conv1", "8",
+                                       "--out", folder.file("c")], "--features replaces")
+    }
 }

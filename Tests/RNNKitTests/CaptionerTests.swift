@@ -72,8 +72,8 @@ import Testing
         ]
         let replicas = ModelReplicas(primary: model, arena: { $0.arena }, makeReplica: { try! Captioner<Double>(config) })
         let combined = replicas.runPrescaled(shards: 2) { m, k in
-            let r = m.lossAndGradients(images: parts[k].image, captionIn: parts[k].captionIn, captionOut: parts[k].captionOut,
-                                       wholeBatch: CaptionerBatchCounts(words: 6, images: 2)).loss
+            let r = m.lossAndGradients(input: parts[k].image, captionIn: parts[k].captionIn, captionOut: parts[k].captionOut,
+                                       wholeBatch: CaptionerBatchCounts(words: 6, images: 2))
             return (r.loss, r.count)
         }
         #expect(combined.count == whole.count)

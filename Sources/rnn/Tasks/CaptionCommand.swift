@@ -21,7 +21,9 @@ struct CaptionDataOptions: ParsableArguments {
     var data: CaptionDataOption?
     @Option(help: ArgumentHelp("Images (N, C, H, W) as one float32 or uint8 tensor in a safetensors file.", valueName: "file"))
     var images: String?
-    @Option(help: ArgumentHelp("Captions, one line per image of --images.", valueName: "file"))
+    @Option(help: ArgumentHelp("Annotation vectors (N, P, D) from any CNN, one float32 tensor in a safetensors file, instead of images: the captioner then skips its own CNN.", valueName: "file"))
+    var features: String?
+    @Option(help: ArgumentHelp("Captions, one line per image of --images (or per set of --features).", valueName: "file"))
     var captions: String?
     @Option(help: ArgumentHelp("The Fashion-MNIST IDX files. (default: /usr/share/datasets/fashion-mnist)", valueName: "dir"))
     var fashionMnist: String?
@@ -30,15 +32,20 @@ struct CaptionDataOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Share of --images (the last ones) held out for validation. (default: 0.1)") var validFraction: Double?
 
     var anyGiven: Bool {
-        data != nil || images != nil || captions != nil || fashionMnist != nil || trainSize != nil || validSize != nil || validFraction != nil
+        data != nil || images != nil || features != nil || captions != nil || fashionMnist != nil || trainSize != nil
+            || validSize != nil || validFraction != nil
     }
 
+    /// --images or --features.
+    var files: String? { images ?? features }
+
     func validate() throws {
-        if (images == nil) != (captions == nil) { throw ValidationError("--images and --captions come together") }
-        if images != nil && (data != nil || fashionMnist != nil || trainSize != nil || validSize != nil) {
-            throw ValidationError("--images/--captions and --data/--fashion-mnist/--train-size/--valid-size contradict each other: give one kind of data")
+        if images != nil && features != nil { throw ValidationError("--images and --features contradict each other: give one") }
+        if (files == nil) != (captions == nil) { throw ValidationError("--images (or --features) and --captions come together") }
+        if files != nil && (data != nil || fashionMnist != nil || trainSize != nil || validSize != nil) {
+            throw ValidationError("--images/--features/--captions and --data/--fashion-mnist/--train-size/--valid-size contradict each other: give one kind of data")
         }
-        if images == nil && validFraction != nil { throw ValidationError("--valid-fraction applies to --images") }
+        if files == nil && validFraction != nil { throw ValidationError("--valid-fraction applies to --images and --features") }
         if fashionMnist != nil && data != .fashionGrid { throw ValidationError("--fashion-mnist needs --data fashion-grid") }
         for (name, value) in [("--train-size", trainSize), ("--valid-size", validSize)] {
             if let v = value, !(1...10_000_000).contains(v) { throw ValidationError("\(name) must be in 1...10000000, got \(v)") }
@@ -48,6 +55,9 @@ struct CaptionDataOptions: ParsableArguments {
 
     /// The data source these options name.
     var source: CaptionDataSource {
+        if let features, let captions {
+            return .features(features: absolutePath(features), captions: absolutePath(captions), validFraction: validFraction ?? 0.1)
+        }
         if let images, let captions {
             return .files(images: absolutePath(images), captions: absolutePath(captions), validFraction: validFraction ?? 0.1)
         }
@@ -86,7 +96,8 @@ struct CaptionTrainCommand: ParsableCommand {
     @OptionGroup(title: "Bookkeeping") var bookkeeping: TaskBookkeepingOptions
 
     var model: CaptionerConfiguration {
-        CaptionerConfiguration(encoder: .cnn(channels: 1, conv1: conv1 ?? 16, conv2: conv2 ?? 32), vocabularySize: 2,
+        CaptionerConfiguration(encoder: data.features != nil ? .features(size: 1)           // D: set from the file
+                                   : .cnn(channels: 1, conv1: conv1 ?? 16, conv2: conv2 ?? 32), vocabularySize: 2,
                                embeddingSize: embed ?? 32, hiddenSize: hidden ?? 128, attentionSize: attentionSize ?? 64,
                                doublyStochastic: doublyStochastic ?? 1)
     }
@@ -100,6 +111,9 @@ struct CaptionTrainCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if data.features != nil && (conv1 != nil || conv2 != nil) {
+            throw ValidationError("--conv1 and --conv2 size the built-in CNN, which --features replaces")
+        }
         do {
             try settings.validate()
             try model.validate()
@@ -144,10 +158,14 @@ struct CaptionTrainCommand: ParsableCommand {
         try runner.train(trainer, summary: TaskTrainingRun.summary(resumingAt: bookkeeping.resume ? trainer.progress.step : nil,
                                                                    epoch: trainer.progress.epoch, what: what, trainer: trainer),
                          hint: "rnn caption describe --model \(runner.run.path) --image-index 0 --attention-map attention.svg")
-        // One attention map of a validation image, from the best model.
+        // One attention map of a validation image, from the best model (annotation vectors have no image).
         let trained = try TrainedCaptioner.load(runner.run.path)
         let (_, valid) = try trained.source.load(seed: trained.seed)
         let described = try trained.describe(valid, indices: [0])[0]
+        guard !trained.source.isFeatures else {
+            print("validation set 0 → \(described.words.joined(separator: " "))")
+            return
+        }
         let path = runner.run.file("attention.svg")
         try writeTextFile(try ImageAttentionMap.svg(images: valid, index: 0, words: described.words + ["<eos>"],
                                                     attention: described.attention,
@@ -167,20 +185,26 @@ struct CaptionDescribeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A run folder or checkpoint file of `rnn caption train`.", valueName: "dir")) var model: String
     @Option(help: ArgumentHelp("Images (N, C, H, W) in a safetensors file; default: the run's validation images.", valueName: "file"))
     var images: String?
-    @Option(help: ArgumentHelp("Captions of --images, one per line (shown beside the output).", valueName: "file")) var captions: String?
+    @Option(help: ArgumentHelp("Annotation vectors (N, P, D) in a safetensors file, for a model trained on --features.", valueName: "file"))
+    var features: String?
+    @Option(help: ArgumentHelp("Captions of --images (or --features), one per line.", valueName: "file")) var captions: String?
     @Option(parsing: .unconditional, help: "Which image (0-based). (default: 0)") var imageIndex: Int?
     @Option(help: ArgumentHelp("Write the image with each word's attention over it as an SVG.", valueName: "file")) var attentionMap: String?
 
     func validate() throws {
-        if (images == nil) != (captions == nil) { throw ValidationError("--images and --captions come together") }
+        if images != nil && features != nil { throw ValidationError("--images and --features contradict each other: give one") }
+        if ((images ?? features) == nil) != (captions == nil) { throw ValidationError("--images (or --features) and --captions come together") }
     }
 
     func run() throws {
         let trained = try TrainedCaptioner.load(model)
-        let set: CaptionedImages
-        if let images, let captions { set = try CaptionFiles.read(images: images, captions: captions) } else {
-            set = try trained.source.load(seed: trained.seed).valid
+        if attentionMap != nil && trained.source.isFeatures {
+            throw RNNKitError("the model reads annotation vectors (--features): there is no image to draw its attention over")
         }
+        let set: CaptionedImages
+        if let images, let captions { set = try CaptionFiles.read(images: images, captions: captions) }
+        else if let features, let captions { set = try CaptionFiles.readFeatures(features: features, captions: captions) }
+        else { set = try trained.source.load(seed: trained.seed).valid }
         let index = imageIndex ?? 0
         guard (0..<set.count).contains(index) else {
             throw RNNKitError("the image index \(index) is out of range: there are \(set.count) images (0...\(set.count - 1))")
@@ -212,6 +236,8 @@ struct CaptionEvalCommand: ParsableCommand {
         let set: CaptionedImages
         if let images = data.images, let captions = data.captions {
             set = try CaptionFiles.read(images: images, captions: captions)               // every image of the files
+        } else if let features = data.features, let captions = data.captions {
+            set = try CaptionFiles.readFeatures(features: features, captions: captions)
         } else {
             set = try (data.anyGiven ? data.source : trained.source).load(seed: trained.seed).valid
         }

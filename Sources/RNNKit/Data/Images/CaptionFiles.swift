@@ -24,14 +24,45 @@ public enum CaptionFiles {
         case "U8": pixels = .bytes(try file.integers(name).map { UInt8($0) })
         case let other: throw RNNKitError("\(images): tensor '\(name)' is \(other); images must be F32 or U8")
         }
-        let text = String(decoding: try FileIO.readAll(captions), as: UTF8.self)
+        let lines = try readCaptions(captions, count: info.shape[0], of: images, what: "images")
+        return try CaptionedImages(channels: info.shape[1], height: info.shape[2], width: info.shape[3], pixels: pixels, captions: lines)
+    }
+
+    /// Annotation vectors from any CNN (say a torchvision ResNet run in Python), one float32
+    /// tensor (N, P, D) in `features` (called `features`, or the file's only tensor), and the
+    /// captions of `captions`. They are held as one-channel P × D "images" (`CaptionedImages`
+    /// with channels 1, height P, width D), which a captioner built on features reads as (B, P, D).
+    /// - Throws: `RNNKitError` naming the file: unreadable, no single tensor (or none called
+    ///   `features`), a rank other than 3, a dtype other than float32, an empty caption, or
+    ///   features and captions of different counts.
+    public static func readFeatures(features: String, captions: String) throws -> CaptionedImages {
+        let file = try SafetensorsFile(contentsOf: features)
+        let name: String
+        if file.contains("features") { name = "features" } else if file.names.count == 1 { name = file.names[0] } else {
+            throw RNNKitError("\(features): \(file.names.count) tensors and none called 'features'; store the annotation vectors as one tensor (N, P, D)")
+        }
+        let info = file.info(name)!
+        guard info.shape.count == 3, info.shape[1] > 0, info.shape[2] > 0 else {
+            throw RNNKitError("\(features): tensor '\(name)' has shape \(info.shape); annotation vectors must be (N, P, D)")
+        }
+        guard info.dtype.rawValue == "F32" else {
+            throw RNNKitError("\(features): tensor '\(name)' is \(info.dtype.rawValue); annotation vectors must be F32")
+        }
+        let values = (try file.tensor(name) as Tensor<Float>).scalars
+        let lines = try readCaptions(captions, count: info.shape[0], of: features, what: "feature sets")
+        return try CaptionedImages(channels: 1, height: info.shape[1], width: info.shape[2], pixels: .floats(values), captions: lines)
+    }
+
+    /// The captions of `path`, one per line, checked to be `count` (the items of `source`).
+    private static func readCaptions(_ path: String, count: Int, of source: String, what: String) throws -> [[String]] {
+        let text = String(decoding: try FileIO.readAll(path), as: UTF8.self)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
         if lines.last?.isEmpty == true { lines.removeLast() }
-        if let empty = lines.firstIndex(where: \.isEmpty) { throw RNNKitError("\(captions): line \(empty + 1) has no words") }
-        guard lines.count == info.shape[0] else {
-            throw RNNKitError("\(images) holds \(info.shape[0]) images and \(captions) \(lines.count) captions: the counts must be equal")
+        if let empty = lines.firstIndex(where: \.isEmpty) { throw RNNKitError("\(path): line \(empty + 1) has no words") }
+        guard lines.count == count else {
+            throw RNNKitError("\(source) holds \(count) \(what) and \(path) \(lines.count) captions: the counts must be equal")
         }
-        return try CaptionedImages(channels: info.shape[1], height: info.shape[2], width: info.shape[3], pixels: pixels, captions: lines)
+        return lines
     }
 }
 

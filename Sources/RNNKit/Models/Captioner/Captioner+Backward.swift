@@ -33,18 +33,8 @@ extension Captioner {
     /// - Returns: the loss and, with `imageGradient`, dL/dimages (B, Cin, Hgt, Wid).
     public func lossAndGradients(images: Tensor<Scalar>, captionIn: [Int], captionOut: [Int], imageGradient: Bool = false)
         -> (loss: CaptionerLoss, dImages: [Scalar]?) {
-        lossAndGradients(images: images, captionIn: captionIn, captionOut: captionOut, imageGradient: imageGradient, wholeBatch: nil)
-    }
-
-    /// The same for one shard of a larger batch: with `wholeBatch`, the cross-entropy is divided
-    /// by the whole batch's counted words and the regularizer by its images instead of this
-    /// shard's, so that the shards' losses and gradients add up to the whole batch's.
-    func lossAndGradients(images: Tensor<Scalar>, captionIn: [Int], captionOut: [Int], imageGradient: Bool = false,
-                          wholeBatch: CaptionerBatchCounts?) -> (loss: CaptionerLoss, dImages: [Scalar]?) {
         _ = forward(images: images, captionIn: captionIn)
-        let loss = captionOut.withUnsafeBufferPointer {
-            lossAndBackward(captionOut: $0.baseAddress!, count: $0.count, wholeBatch: wholeBatch)
-        }
+        let loss = captionOut.withUnsafeBufferPointer { lossAndBackward(captionOut: $0.baseAddress!, count: $0.count) }
         guard imageGradient else { backwardCNN(dImages: nil); return (loss, nil) }
         var dx = [Scalar](repeating: 0, count: images.count)
         dx.withUnsafeMutableBufferPointer { backwardCNN(dImages: $0.baseAddress!) }
@@ -60,9 +50,24 @@ extension Captioner {
         return (loss, featureGradient ? self.featureGradient() : nil)
     }
 
+    /// Forward, loss and backward of a batch as the model reads it (`runEncoder(input:)`: images,
+    /// or annotation vectors held as (B, 1, P, D)), for one shard of a larger batch: with
+    /// `wholeBatch`, the cross-entropy is divided by the whole batch's counted words and the
+    /// regularizer by its images instead of this shard's, so that the shards' losses and
+    /// gradients add up to the whole batch's. Adds dL/dθ into the arena's gradients.
+    func lossAndGradients(input: Tensor<Scalar>, captionIn: [Int], captionOut: [Int],
+                          wholeBatch: CaptionerBatchCounts?) -> CaptionerLoss {
+        _ = forward(input: input, captionIn: captionIn)
+        let loss = captionOut.withUnsafeBufferPointer {
+            lossAndBackward(captionOut: $0.baseAddress!, count: $0.count, wholeBatch: wholeBatch)
+        }
+        if configuration.imageChannels != nil { backwardCNN(dImages: nil) }
+        return loss
+    }
+
     /// The loss of the last forward against captionOut (T, B), and the backward down to the
     /// annotations (`dAnnotations`); the CNN's backward is left to the caller.
-    /// With `wholeBatch`, the means are over its counts (see `lossAndGradients(…wholeBatch:)`).
+    /// With `wholeBatch`, the means are over its counts (see `lossAndGradients(input:…)`).
     func lossAndBackward(captionOut: UnsafePointer<Int>, count: Int, wholeBatch: CaptionerBatchCounts? = nil) -> CaptionerLoss {
         let T = steps, B = batch, P = annotationCount, V = configuration.vocabularySize, N = T * B
         precondition(count == N, "Captioner: \(count) output targets for (T, B) = (\(T), \(B))")

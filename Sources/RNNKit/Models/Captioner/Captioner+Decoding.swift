@@ -42,6 +42,12 @@ extension Captioner {
         return greedy(maxLength: maxLength, beginID: beginID, endID: endID)
     }
 
+    /// Greedy captions of a batch as the model reads it (`runEncoder(input:)`).
+    func greedyCaptions(input: Tensor<Scalar>, maxLength: Int, beginID: Int, endID: Int) -> CaptionerDecoding {
+        runEncoder(input: input)
+        return greedy(maxLength: maxLength, beginID: beginID, endID: endID)
+    }
+
     /// Greedy captions of annotation vectors given as features (B, P, D).
     public func greedyCaptions(features: Tensor<Scalar>, maxLength: Int, beginID: Int, endID: Int) -> CaptionerDecoding {
         runEncoder(features: features)

@@ -69,6 +69,20 @@ extension Captioner {
         return runDecoder(captionIn: captionIn)
     }
 
+    /// The logits and attention for a batch as the model reads it (`runEncoder(input:)`).
+    func forward(input: Tensor<Scalar>, captionIn: [Int]) -> (logits: Tensor<Scalar>, attention: Tensor<Scalar>) {
+        runEncoder(input: input)
+        return runDecoder(captionIn: captionIn)
+    }
+
+    /// Images (B, C, Hgt, Wid) for a model with its CNN; for a model built on features,
+    /// annotation vectors held as one-channel images (B, 1, P, D) (`CaptionFiles.readFeatures`).
+    func runEncoder(input: Tensor<Scalar>) {
+        guard configuration.imageChannels == nil else { return runEncoder(images: input) }
+        precondition(input.rank == 4 && input.shape[1] == 1, "Captioner: features must come as (B, 1, P, D), got \(input.shape)")
+        runEncoder(features: Tensor(shape: [input.shape[0], input.shape[2], input.shape[3]], scalars: input.scalars))
+    }
+
     func runEncoder(images: Tensor<Scalar>) {
         precondition(images.rank == 4 && images.shape[1] == configuration.imageChannels,
                      "Captioner: images must be (B, \(configuration.imageChannels.map(String.init) ?? "-"), Hgt, Wid), got \(images.shape)")

@@ -120,6 +120,18 @@ public final class Captioner<Scalar: RNNScalar>: Module {
         (height / 2 / 2, width / 2 / 2)
     }
 
+    /// Checks data as the model reads it: images (`checkImageShape`) for a model with its CNN;
+    /// for one built on features, annotation vectors held as one-channel P × D images
+    /// (`CaptionFiles.readFeatures`) with D the model's annotation size.
+    /// - Throws: `RNNKitError` saying what does not fit.
+    public func checkInputShape(channels: Int, height: Int, width: Int) throws {
+        guard configuration.imageChannels == nil else { return try checkImageShape(channels: channels, height: height, width: width) }
+        guard channels == 1 else { throw RNNKitError("this captioner reads annotation vectors, not images") }
+        guard width == configuration.annotationSize && height >= 1 else {
+            throw RNNKitError("the annotation vectors are \(height) × \(width); the model reads vectors of \(configuration.annotationSize)")
+        }
+    }
+
     /// Throws `RNNKitError` unless images of (Cin, Hgt, Wid) fit this model's CNN: the channels
     /// it was built for and at least 4 × 4 pixels (so that a 1 × 1 grid remains).
     public func checkImageShape(channels: Int, height: Int, width: Int) throws {

@@ -10,6 +10,9 @@ public enum CaptionDataSource: Equatable, Sendable {
     /// Images (N, C, Hgt, Wid) in a safetensors file and a caption file, one line per image;
     /// the last `validFraction` of them validate.
     case files(images: String, captions: String, validFraction: Double)
+    /// Annotation vectors (N, P, D) from any CNN in a safetensors file and a caption file
+    /// (`CaptionFiles.readFeatures`); the last `validFraction` of them validate.
+    case features(features: String, captions: String, validFraction: Double)
 
     /// The source as JSON (the `data` metadata of checkpoints).
     var json: JSONValue {
@@ -22,6 +25,9 @@ public enum CaptionDataSource: Equatable, Sendable {
         case let .files(images, captions, fraction):
             .object([("kind", .string("files")), ("images", .string(images)), ("captions", .string(captions)),
                      ("valid_fraction", .double(fraction))])
+        case let .features(features, captions, fraction):
+            .object([("kind", .string("features")), ("features", .string(features)), ("captions", .string(captions)),
+                     ("valid_fraction", .double(fraction))])
         }
     }
 
@@ -33,7 +39,9 @@ public enum CaptionDataSource: Equatable, Sendable {
         case "fashion-grid": self = .fashionGrid(directory: try f.string("directory"), train: try f.int("train"), valid: try f.int("valid"))
         case "files": self = .files(images: try f.string("images"), captions: try f.string("captions"),
                                     validFraction: try f.double("valid_fraction"))
-        case let kind: throw RNNKitError("data.kind '\(kind)' is not shapes, fashion-grid or files")
+        case "features": self = .features(features: try f.string("features"), captions: try f.string("captions"),
+                                          validFraction: try f.double("valid_fraction"))
+        case let kind: throw RNNKitError("data.kind '\(kind)' is not shapes, fashion-grid, files or features")
         }
     }
 
@@ -49,12 +57,23 @@ public enum CaptionDataSource: Equatable, Sendable {
             try Self.checkCounts(train, valid)
             return try FashionGrid.trainingAndValidation(try FashionMNIST(directory: directory), trainCount: train, validCount: valid, seed: seed)
         case let .files(images, captions, fraction):
-            guard fraction > 0 && fraction < 1 else { throw RNNKitError("the validation fraction must be between 0 and 1, got \(fraction)") }
-            let all = try CaptionFiles.read(images: images, captions: captions)
-            let valid = max(1, Int((Double(all.count) * fraction).rounded()))
-            guard all.count - valid >= 1 else { throw RNNKitError("\(all.count) images are too few to hold out \(valid) for validation") }
-            return (all.subset(0..<(all.count - valid)), all.subset((all.count - valid)..<all.count))
+            return try Self.split(try CaptionFiles.read(images: images, captions: captions), validFraction: fraction)
+        case let .features(features, captions, fraction):
+            return try Self.split(try CaptionFiles.readFeatures(features: features, captions: captions), validFraction: fraction)
         }
+    }
+
+    /// Whether the source holds annotation vectors (for a captioner built on features), not images.
+    public var isFeatures: Bool {
+        if case .features = self { true } else { false }
+    }
+
+    /// The first items train, the last `fraction` validate.
+    private static func split(_ all: CaptionedImages, validFraction fraction: Double) throws -> (train: CaptionedImages, valid: CaptionedImages) {
+        guard fraction > 0 && fraction < 1 else { throw RNNKitError("the validation fraction must be between 0 and 1, got \(fraction)") }
+        let valid = max(1, Int((Double(all.count) * fraction).rounded()))
+        guard all.count - valid >= 1 else { throw RNNKitError("\(all.count) images are too few to hold out \(valid) for validation") }
+        return (all.subset(0..<(all.count - valid)), all.subset((all.count - valid)..<all.count))
     }
 
     private static func checkCounts(_ train: Int, _ valid: Int) throws {

@@ -32,9 +32,14 @@ public final class CaptionTask: TrainingTask {
         let v = vocabulary ?? Seq2SeqVocabulary(counting: train.captions)
         var c = configuration
         c.vocabularySize = v.count
-        if case .cnn(_, let c1, let c2) = c.encoder { c.encoder = .cnn(channels: train.channels, conv1: c1, conv2: c2) }
+        switch (c.encoder, source.isFeatures) {
+        case (.cnn(_, let c1, let c2), false): c.encoder = .cnn(channels: train.channels, conv1: c1, conv2: c2)
+        case (.features, true): c.encoder = .features(size: train.width)                // (N, 1, P, D): D
+        case (.cnn, true): throw RNNKitError("annotation vectors need a captioner built on features, not on images")
+        case (.features, false): throw RNNKitError("this captioner reads annotation vectors, not images")
+        }
         model = try Captioner<Float>(c, seed: seed)
-        try model.checkImageShape(channels: train.channels, height: train.height, width: train.width)
+        if !source.isFeatures { try model.checkImageShape(channels: train.channels, height: train.height, width: train.width) }
         self.train = train; self.valid = valid
         trainIDs = train.captions.map(v.encode); validIDs = valid.captions.map(v.encode)
         self.vocabulary = v; self.settings = settings; self.source = source; self.seed = seed
@@ -106,8 +111,8 @@ public final class CaptionTask: TrainingTask {
         let (loss, count) = replicas.runPrescaled(shards: shards) { model, k in
             let part = chunk[(chunk.startIndex + k * chunk.count / shards)..<(chunk.startIndex + (k + 1) * chunk.count / shards)]
             let (input, output, _) = Self.teacherForced(part.map { trainIDs[$0] })
-            let (loss, _) = model.lossAndGradients(images: train.images(part, as: Float.self), captionIn: input,
-                                                   captionOut: output, wholeBatch: whole)
+            let loss = model.lossAndGradients(input: train.images(part, as: Float.self), captionIn: input,
+                                              captionOut: output, wholeBatch: whole)
             return (loss.loss, loss.count)
         }
         return TaskBatchResult(loss: loss, count: count, tokens: chunk.count, isScaledToWholeBatch: true)
@@ -138,7 +143,7 @@ public final class CaptionTask: TrainingTask {
             let chunk = first..<min(first + settings.evalBatchSize, images.count)
             let x = images.images(Array(chunk)[...], as: Float.self)
             let (input, output, _) = teacherForced(Array(ids[chunk]))
-            let (logits, _) = model.forward(images: x, captionIn: input)
+            let (logits, _) = model.forward(input: x, captionIn: input)
             let r = logits.scalars.withUnsafeBufferPointer { y in
                 output.withUnsafeBufferPointer {
                     softmaxCrossEntropy(logits: y.baseAddress!, targets: $0.baseAddress!, rows: output.count,
@@ -147,7 +152,7 @@ public final class CaptionTask: TrainingTask {
                 }
             }
             if r.count > 0 { lossSum += Double(r.loss) * Double(r.count); count += r.count }
-            let decoded = model.greedyCaptions(images: x, maxLength: settings.maxLength, beginID: Seq2SeqVocabulary.beginID,
+            let decoded = model.greedyCaptions(input: x, maxLength: settings.maxLength, beginID: Seq2SeqVocabulary.beginID,
                                                endID: Seq2SeqVocabulary.endID)
             hypotheses += decoded.words.map(vocabulary.decode)
             guard let regions = images.regions else { continue }

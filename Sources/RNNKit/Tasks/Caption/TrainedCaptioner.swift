@@ -35,11 +35,11 @@ public struct TrainedCaptioner {
     /// annotation cells), `settings.evalBatchSize` at a time.
     /// - Throws: `RNNKitError` if the images do not fit the model.
     public func describe(_ images: CaptionedImages, indices: [Int]) throws -> [(words: [String], attention: [[Float]])] {
-        try model.checkImageShape(channels: images.channels, height: images.height, width: images.width)
+        try model.checkInputShape(channels: images.channels, height: images.height, width: images.width)
         var result: [(words: [String], attention: [[Float]])] = []
         for first in stride(from: 0, to: indices.count, by: settings.evalBatchSize) {
             let chunk = indices[first..<min(first + settings.evalBatchSize, indices.count)]
-            let d = model.greedyCaptions(images: images.images(chunk, as: Float.self), maxLength: settings.maxLength,
+            let d = model.greedyCaptions(input: images.images(chunk, as: Float.self), maxLength: settings.maxLength,
                                          beginID: Seq2SeqVocabulary.beginID, endID: Seq2SeqVocabulary.endID)
             for (words, attention) in zip(d.words, d.attention) { result.append((vocabulary.decode(words), attention)) }
         }
@@ -51,7 +51,7 @@ public struct TrainedCaptioner {
     /// - Throws: `RNNKitError` if the images do not fit the model or a caption word is not in
     ///   the vocabulary.
     public func evaluate(_ images: CaptionedImages) throws -> String {
-        try model.checkImageShape(channels: images.channels, height: images.height, width: images.width)
+        try model.checkInputShape(channels: images.channels, height: images.height, width: images.width)
         for (n, caption) in images.captions.enumerated() {
             if let unknown = caption.first(where: { vocabulary.id(of: $0) == nil }) {
                 throw RNNKitError("caption \(n + 1): the word '\(unknown)' is not in the model's vocabulary")
