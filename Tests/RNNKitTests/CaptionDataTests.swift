@@ -28,13 +28,12 @@ import Testing
                 }
                 #expect(lit >= 20, "image \(n) word \(caption[w])")
             }
-            // The relation is true of the two regions.
+            // The items come in reading order (one caption per image), and the relation is true of them.
             let first = regions[0]!, second = regions[caption.count - 1]!
+            #expect(first.top < second.top || first.top == second.top && first.left < second.left, "image \(n): reading order")
             switch caption[2] {
             case "left": #expect(first.right <= second.left && first.top == second.top)
-            case "right": #expect(first.left >= second.right && first.top == second.top)
-            case "above": #expect(first.bottom <= second.top)
-            default: #expect(caption[2] == "below" && first.top >= second.bottom)
+            default: #expect(caption[2] == "above" && first.bottom <= second.top)
             }
         }
     }

@@ -1,7 +1,7 @@
 // The built-in captioning set that needs no download: two coloured shapes in two cells of a
-// 2 × 2 grid on a 32 × 32 RGB image, described by their colours, kinds and where one lies
-// relative to the other: "red circle left of blue square", "green cross above yellow
-// triangle". The colour and shape words of each item name its cell (their region); the
+// 2 × 2 grid on a 32 × 32 RGB image, described in reading order by their colours, kinds and
+// where the first lies relative to the second: "red circle left of blue square", "green cross
+// above yellow triangle". The colour and shape words of each item name its cell (their region); the
 // relation words name none.
 
 /// Generates the coloured-shapes captioning set, reproducibly from a seed.
@@ -40,8 +40,11 @@ public enum GeneratedShapes {
                     }
                 }
             }
-            // Same row: left of / right of; otherwise above / below. Either item may be named first.
-            if Bool.random(using: &g) { items.swapAt(0, 1) }
+            // The items in reading order (as the fashion grid's captions), so that an image has one
+            // caption: the same row gives "left of", else "above" (when either item could come first,
+            // the first word cannot be predicted from the image, and no model gets past half the
+            // captions exactly).
+            if items[0].cell > items[1].cell { items.swapAt(0, 1) }
             let (a, b) = (items[0], items[1])
             let relation: [String] = a.cell / 2 == b.cell / 2
                 ? [a.cell % 2 < b.cell % 2 ? "left" : "right", "of"]
