@@ -55,6 +55,10 @@ def main():
         moments[moment] = moments.get(moment, 0) + 1
         status, out, err = run(rnn, use(run_dir))
         used = outcome(status, err)
+        # An anomaly detector killed before its first validation has no threshold yet: scoring is
+        # refused with that reason (one line), and the folder must still resume.
+        if used == "error" and "before its first validation" in err:
+            used, moments["before the first validation"] = "ok", moments.get("before the first validation", 0) + 1
         header, _ = read_safetensors(f"{run_dir}/latest.safetensors")
         step = json.loads(header["__metadata__"]["progress"])["step"]
         leftovers_before = [n for n in os.listdir(run_dir) if ".tmp-" in n]
