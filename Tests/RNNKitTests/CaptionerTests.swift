@@ -34,6 +34,27 @@ import Testing
         expectClose(dImages!, numericImages, atol: 1e-7, rtol: 1e-5, "images")
     }
 
+    /// A deeper CNN (`extraConvolutions`: conv3, conv4 + ReLU on the grid): finite differences
+    /// over every parameter, the annotation width from the last extra layer, and the JSON.
+    @Test func deeperCNNGradientsMatchFiniteDifferences() throws {
+        let config = CaptionerConfiguration(encoder: .cnn(channels: 1, conv1: 2, conv2: 3), vocabularySize: 7,
+                                            embeddingSize: 3, hiddenSize: 4, attentionSize: 3, doublyStochastic: 0.7,
+                                            extraConvolutions: [4, 2])
+        #expect(config.annotationSize == 2)
+        #expect(try CaptionerConfiguration(json: config.json) == config)
+        let model = try Captioner<Double>(config, seed: 5)
+        #expect(model.arena.names.contains("conv4.weight") && model.arena.parameterCount == config.parameterCount)
+        let images = LayerTestData.tensor([2, 1, 8, 9], seed: 7)
+        let value = { model.lossAndGradients(images: images, captionIn: Self.captionIn, captionOut: Self.captionOut).loss.loss }
+        model.arena.zeroGradients()
+        _ = value()
+        expectClose(analyticGradient(of: model.arena), numericalGradient(of: model.arena, loss: value),
+                    atol: 1e-7, rtol: 1e-5, "deeper CNN")
+        var bad = config
+        bad.encoder = .features(size: 4)
+        #expect(throws: RNNKitError.self) { try bad.validate() }
+    }
+
     @Test func featureModelGradientsMatchFiniteDifferences() throws {
         let config = CaptionerConfiguration(encoder: .features(size: 5), vocabularySize: 7, embeddingSize: 3,
                                             hiddenSize: 4, attentionSize: 6, doublyStochastic: 1.5)

@@ -84,6 +84,14 @@ struct JSONFields {
 
     func optionalString(_ key: String) throws -> String? { has(key) ? try string(key) : nil }
 
+    func integers(_ key: String) throws -> [Int] {
+        guard case let .array(items) = try required(key) else { throw mistyped(key, "an array of integers") }
+        return try items.map { item in
+            guard case let .integer(i) = item else { throw mistyped(key, "an array of integers") }
+            return i
+        }
+    }
+
     /// The strings of a JSON array `value` (named `context` in errors).
     static func strings(_ value: JSONValue, _ context: String) throws -> [String] {
         guard case let .array(items) = value else { throw RNNKitError("\(context) is not an array of strings") }

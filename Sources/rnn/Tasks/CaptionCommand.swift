@@ -90,6 +90,7 @@ struct CaptionTrainCommand: ParsableCommand {
     @OptionGroup(title: "Data") var data: CaptionDataOptions
     @Option(parsing: .unconditional, help: "Channels of the first convolution. (default: 16)") var conv1: Int?
     @Option(parsing: .unconditional, help: "Channels of the second convolution (the annotation width). (default: 32)") var conv2: Int?
+    @Option(parsing: .unconditional, help: "A deeper CNN than the twin's: channels of a third 3×3 convolution + ReLU on the annotation grid (no pooling); they become the annotation width. (default: none)") var conv3: Int?
     @Option(parsing: .unconditional, help: "Word embedding width. (default: 32)") var embed: Int?
     @Option(parsing: .unconditional, help: "LSTM hidden units. (default: 128)") var hidden: Int?
     @Option(parsing: .unconditional, help: "Width of the attention's hidden layer. (default: 64)") var attentionSize: Int?
@@ -108,7 +109,8 @@ struct CaptionTrainCommand: ParsableCommand {
         CaptionerConfiguration(encoder: data.features != nil ? .features(size: 1)           // D: set from the file
                                    : .cnn(channels: 1, conv1: conv1 ?? 16, conv2: conv2 ?? 32), vocabularySize: 2,
                                embeddingSize: embed ?? 32, hiddenSize: hidden ?? 128, attentionSize: attentionSize ?? 64,
-                               doublyStochastic: doublyStochastic ?? (data.isShapes ? Self.shapesDoublyStochastic : 1))
+                               doublyStochastic: doublyStochastic ?? (data.isShapes ? Self.shapesDoublyStochastic : 1),
+                               extraConvolutions: conv3.map { [$0] } ?? [])
     }
 
     var settings: CaptionSettings {
@@ -120,8 +122,8 @@ struct CaptionTrainCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if data.features != nil && (conv1 != nil || conv2 != nil) {
-            throw ValidationError("--conv1 and --conv2 size the built-in CNN, which --features replaces")
+        if data.features != nil && (conv1 != nil || conv2 != nil || conv3 != nil) {
+            throw ValidationError("--conv1, --conv2 and --conv3 size the built-in CNN, which --features replaces")
         }
         do {
             try settings.validate()
@@ -132,7 +134,7 @@ struct CaptionTrainCommand: ParsableCommand {
     }
 
     var otherOptionsGiven: Bool {
-        data.anyGiven || conv1 != nil || conv2 != nil || embed != nil || hidden != nil || attentionSize != nil
+        data.anyGiven || conv1 != nil || conv2 != nil || conv3 != nil || embed != nil || hidden != nil || attentionSize != nil
             || doublyStochastic != nil || maxLength != nil
     }
 
@@ -161,7 +163,9 @@ struct CaptionTrainCommand: ParsableCommand {
         }
         let c = task.model.configuration
         var what = "training a captioner"
-        if case let .cnn(channels, c1, c2) = c.encoder { what += " (CNN \(channels)+2 → \(c1) → \(c2)" } else { what += " (given features" }
+        if case let .cnn(channels, c1, c2) = c.encoder {
+            what += " (CNN \(channels)+2 → \(c1) → \(c2)" + c.extraConvolutions.map { " → \($0)" }.joined()
+        } else { what += " (given features" }
         what += ", embedding \(c.embeddingSize), LSTM \(c.hiddenSize), attention \(c.attentionSize), λ \(c.doublyStochastic); "
             + "\(thousands(Double(task.arena.parameterCount))) parameters) on \(task.imageCounts.train) training and "
             + "\(task.imageCounts.valid) validation images; vocabulary \(task.vocabulary.count)"
@@ -177,7 +181,7 @@ struct CaptionTrainCommand: ParsableCommand {
             return
         }
         let path = runner.run.file("attention.svg")
-        try writeTextFile(try ImageAttentionMap.svg(images: valid, index: 0, words: described.words + ["<eos>"],
+        try writeTextFile(try ImageAttentionMap.svg(images: valid, index: 0, words: mapWords(described),
                                                     attention: described.attention,
                                                     grid: Captioner<Float>.annotationGrid(height: valid.height, width: valid.width),
                                                     title: "validation image 0: \(described.words.joined(separator: " ")) (reference: \(valid.captions[0].joined(separator: " ")))"),
@@ -222,7 +226,7 @@ struct CaptionDescribeCommand: ParsableCommand {
         let d = try trained.describe(set, indices: [index])[0]
         print(d.words.joined(separator: " "))
         if let attentionMap {
-            try writeTextFile(try ImageAttentionMap.svg(images: set, index: index, words: d.words + ["<eos>"], attention: d.attention,
+            try writeTextFile(try ImageAttentionMap.svg(images: set, index: index, words: mapWords(d), attention: d.attention,
                                                         grid: Captioner<Float>.annotationGrid(height: set.height, width: set.width),
                                                         title: "image \(index): \(d.words.joined(separator: " "))"), to: attentionMap)
             var stderr = StandardError()
@@ -253,4 +257,10 @@ struct CaptionEvalCommand: ParsableCommand {
         }
         print(try trained.evaluate(set))
     }
+}
+
+/// The words of an attention map: the caption's, and `<eos>` when decoding wrote it (a caption cut
+/// at the length limit has no `<eos>` step).
+func mapWords(_ d: (words: [String], attention: [[Float]])) -> [String] {
+    d.attention.count > d.words.count ? d.words + ["<eos>"] : d.words
 }

@@ -43,11 +43,20 @@ extension Captioner {
             pool.forward(x: y, planes: C2, height: H1, width: W1, into: out, argmax: a2 + b * C2 * P)
             reluForward(out, count: C2 * P)
         }
-        let a = annotations.ensure(P * B * C2)                                        // (P, B, D)
+        // A deeper CNN: f ← relu(conv_k(f)) at the grid's resolution for each extra convolution.
+        var top = UnsafePointer(f), D = C2                                            // (B, D, h, w)
+        while extraOutputs.count < extraConvs.count { extraOutputs.append(ScratchBuffer()) }
+        for (k, conv) in extraConvs.enumerated() {
+            let y = extraOutputs[k].ensure(B * conv.outChannels * P)                  // (B, C_k, h, w)
+            conv.forward(x: top, batch: B, conv.geometry(height: H1 / 2, width: W1 / 2), into: y)
+            reluForward(y, count: B * conv.outChannels * P)
+            top = UnsafePointer(y); D = conv.outChannels
+        }
+        let a = annotations.ensure(P * B * D)                                         // (P, B, D)
         for b in 0..<B {
-            for d in 0..<C2 {
-                let src = f + (b * C2 + d) * P
-                for p in 0..<P { a[(p * B + b) * C2 + d] = src[p] }
+            for d in 0..<D {
+                let src = top + (b * D + d) * P
+                for p in 0..<P { a[(p * B + b) * D + d] = src[p] }
             }
         }
     }
@@ -119,13 +128,24 @@ extension Captioner {
     func backwardCNN(dImages: UnsafeMutablePointer<Scalar>?) {
         guard case .cnn(let Cin, let C1, let C2) = configuration.encoder, let conv1, let conv2 else { return }
         let B = batch, Hgt = imageHeight, Wid = imageWidth, plane = Hgt * Wid
-        let (H1, W1) = (Hgt / 2, Wid / 2), P = annotationCount
-        let da = dAnnotations.pointer, df = da + P * B * C2                             // df (B, C2, h, w)
+        let (H1, W1) = (Hgt / 2, Wid / 2), P = annotationCount, D = configuration.annotationSize
+        let da = dAnnotations.pointer, dTop = da + P * B * D                            // (B, D, h, w)
         for b in 0..<B {
-            for d in 0..<C2 {
-                let dst = df + (b * C2 + d) * P
-                for p in 0..<P { dst[p] = da[(p * B + b) * C2 + d] }
+            for d in 0..<D {
+                let dst = dTop + (b * D + d) * P
+                for p in 0..<P { dst[p] = da[(p * B + b) * D + d] }
             }
+        }
+        // The extra convolutions in reverse, their input gradients in the two halves of dExtra.
+        var df = dTop                                                                   // ends as dL/df (B, C2, h, w)
+        let widest = extraConvs.map { max($0.inChannels, $0.outChannels) }.max() ?? 0
+        let halves = dExtra.ensure(2 * B * widest * P)
+        for k in extraConvs.indices.reversed() {
+            let conv = extraConvs[k], dInput = halves + (k % 2) * B * widest * P
+            reluBackward(output: extraOutputs[k].pointer, gradient: df, count: B * conv.outChannels * P)
+            let input = k == 0 ? pool2Output.pointer : extraOutputs[k - 1].pointer
+            conv.backward(x: input, dy: df, batch: B, conv.geometry(height: H1 / 2, width: W1 / 2), dx: dInput)
+            df = dInput
         }
         // ReLU's backward on the pooled values (zero where relu(max) ≤ 0: there the max was ≤ 0,
         // and PyTorch's order zeroes it too), then each image's pooling backward scatters into

@@ -6,6 +6,7 @@
 // T caption steps, V vocabulary, E embedding, H hidden, A attention width, I = E + D.
 //   x̂      = [image; rows i/(Hgt−1); columns j/(Wid−1)]                      (B, Cin+2, Hgt, Wid)
 //   f      = pool(relu(conv2(pool(relu(conv1(x̂))))))                           (B, C2, h, w)
+//            then, in a deeper CNN, f ← relu(conv_k(f)) for k = 3, 4, …             (B, C_k, h, w)
 //   a_p    = f[:, :, i, j] with p = i·w + j                                    (P, B, D)
 //   h_0    = tanh(init_h(mean_p a_p)),  c_0 = tanh(init_c(mean_p a_p))          (B, H)
 //   step t: ẑ_t, α_t = attend(h_{t−1}, a)  (additive)                          (B, D), (B, P)
@@ -25,6 +26,8 @@ public final class Captioner<Scalar: RNNScalar>: Module {
     /// Every parameter, PyTorch names.
     public let arena: ParameterArena<Scalar>
     let conv1: Conv2d<Scalar>?, conv2: Conv2d<Scalar>?
+    /// `conv3`, `conv4`, …: the extra convolutions of a deeper CNN (`extraConvolutions`).
+    let extraConvs: [Conv2d<Scalar>]
     let pool = MaxPool2d<Scalar>(kernelSize: 2)
     let initH: Linear<Scalar>, initC: Linear<Scalar>
     let embedding: Embedding<Scalar>
@@ -38,7 +41,7 @@ public final class Captioner<Scalar: RNNScalar>: Module {
     public var isTraining = true
     /// The layers.
     public var children: [any Module] {
-        [conv1, conv2].compactMap { $0 } + [pool, initH, initC, embedding, gate, rnn, output]
+        [conv1, conv2].compactMap { $0 } + extraConvs + [pool, initH, initC, embedding, gate, rnn, output]
     }
 
     // The last forward, for backward and for callers.
@@ -79,6 +82,9 @@ public final class Captioner<Scalar: RNNScalar>: Module {
     let dAnnotations = ScratchBuffer<Scalar>() // (P, B, D), then (B, D, P) = dL/df
     let dPool1 = ScratchBuffer<Scalar>()       // (B, C1, H1, W1)
     let dImageInput = ScratchBuffer<Scalar>()  // (B, Cin+2, Hgt, Wid)
+    /// Per extra convolution k: its output relu(conv_k(·)) (B, C_k, h, w), and a gradient buffer.
+    var extraOutputs: [ScratchBuffer<Scalar>] = []
+    let dExtra = ScratchBuffer<Scalar>()       // (2, B, max C_k, h, w) dL/d(input), dL/d(output) of one extra conv
 
     /// Creates a model initialised as PyTorch initialises its twin's layers, from `seed`.
     /// - Throws: `RNNKitError` for an invalid configuration.
@@ -93,8 +99,15 @@ public final class Captioner<Scalar: RNNScalar>: Module {
                            prefix: "conv1.", generator: &g)
             conv2 = Conv2d(inChannels: c1, outChannels: c2, kernelSize: 3, padding: 1, arena: arena,
                            prefix: "conv2.", generator: &g)
+            var extra: [Conv2d<Scalar>] = [], previous = c2
+            for (k, channels) in c.extraConvolutions.enumerated() {
+                extra.append(Conv2d(inChannels: previous, outChannels: channels, kernelSize: 3, padding: 1, arena: arena,
+                                    prefix: "conv\(k + 3).", generator: &g))
+                previous = channels
+            }
+            extraConvs = extra
         } else {
-            conv1 = nil; conv2 = nil
+            conv1 = nil; conv2 = nil; extraConvs = []
         }
         initH = Linear(inFeatures: D, outFeatures: H, arena: arena, prefix: "init_h.", generator: &g)
         initC = Linear(inFeatures: D, outFeatures: H, arena: arena, prefix: "init_c.", generator: &g)

@@ -26,10 +26,16 @@ public struct CaptionerConfiguration: Equatable, Sendable {
     public var attentionSize: Int
     /// λ, the weight of the doubly stochastic regularizer λ·mean_b Σ_p (1 − Σ_t α_t,p)².
     public var doublyStochastic: Double
+    /// A deeper CNN than the reference model's: the output channels of further
+    /// Conv2d(·, C, 3, padding 1) → ReLU layers after the second block, at the annotation grid's
+    /// resolution (no pooling); the last one's channels are then D. Empty (the twin's CNN) by
+    /// default; only with the built-in CNN. JSON `conv_extra`, written only when not empty.
+    public var extraConvolutions: [Int] = []
 
     /// Creates a configuration.
     public init(encoder: Encoder, vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, attentionSize: Int,
-                doublyStochastic: Double = 1) {
+                doublyStochastic: Double = 1, extraConvolutions: [Int] = []) {
+        self.extraConvolutions = extraConvolutions
         self.encoder = encoder
         self.vocabularySize = vocabularySize
         self.embeddingSize = embeddingSize
@@ -41,7 +47,7 @@ public struct CaptionerConfiguration: Equatable, Sendable {
     /// D, the width of an annotation vector: conv2's channels, or the given features' size.
     public var annotationSize: Int {
         switch encoder {
-        case .cnn(_, _, let conv2): conv2
+        case .cnn(_, _, let conv2): extraConvolutions.last ?? conv2
         case .features(let size): size
         }
     }
@@ -59,6 +65,7 @@ public struct CaptionerConfiguration: Equatable, Sendable {
                               [4 * H, E + D + H + 2], [V, H + 1]]
         if case .cnn(let channels, let c1, let c2) = encoder {
             terms += [[c1, 9 * (channels + 2) + 1], [c2, 9 * c1 + 1]]
+            for (k, ck) in extraConvolutions.enumerated() { terms.append([ck, 9 * (k == 0 ? c2 : extraConvolutions[k - 1]) + 1]) }
         }
         var total = 0
         for t in terms {
@@ -80,7 +87,10 @@ public struct CaptionerConfiguration: Equatable, Sendable {
             sizes += [("image channel count", channels), ("conv1 channel count", c1), ("conv2 channel count", c2)]
         case .features(let size):
             sizes.append(("feature size", size))
+            guard extraConvolutions.isEmpty else { throw RNNKitError("extra convolutions need the built-in CNN, not given features") }
         }
+        guard extraConvolutions.count <= 8 else { throw RNNKitError("at most 8 extra convolutions, got \(extraConvolutions.count)") }
+        sizes += extraConvolutions.enumerated().map { ("conv\($0.offset + 3) channel count", $0.element) }
         for (name, value) in sizes where value < 1 { throw RNNKitError("the \(name) must be positive, got \(value)") }
         guard vocabularySize >= 2 else { throw RNNKitError("the vocabulary needs PAD and at least one word, got \(vocabularySize)") }
         guard doublyStochastic >= 0 && doublyStochastic.isFinite else {
@@ -95,6 +105,7 @@ public struct CaptionerConfiguration: Equatable, Sendable {
         switch encoder {
         case .cnn(let channels, let c1, let c2):
             fields = [("channels", .integer(channels)), ("conv1", .integer(c1)), ("conv2", .integer(c2))]
+            if !extraConvolutions.isEmpty { fields.append(("conv_extra", .array(extraConvolutions.map { .integer($0) }))) }
         case .features(let size):
             fields = [("features", .integer(size))]
         }
@@ -115,7 +126,8 @@ public struct CaptionerConfiguration: Equatable, Sendable {
         }
         self.init(encoder: encoder, vocabularySize: try f.int("vocab"), embeddingSize: try f.int("embed"),
                   hiddenSize: try f.int("hidden"), attentionSize: try f.int("attention_size"),
-                  doublyStochastic: f.has("doubly_stochastic") ? try f.double("doubly_stochastic") : 1)
+                  doublyStochastic: f.has("doubly_stochastic") ? try f.double("doubly_stochastic") : 1,
+                  extraConvolutions: f.has("conv_extra") ? try f.integers("conv_extra") : [])
         try validate()
     }
 }
