@@ -50,7 +50,7 @@ public final class MPICommunicator: Communicator {
         var text = [CChar](repeating: 0, count: 8192)
         var length: Int32 = 0
         _ = lib.libraryVersion(&text, &length)
-        let version = String(cString: text).split(whereSeparator: { $0.isNewline || $0 == "," }).first.map(String.init) ?? lib.flavour
+        let version = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(whereSeparator: { $0.isNewline || $0 == "," }).first.map(String.init) ?? lib.flavour
         library = lib
         rank = Int(r)
         size = Int(n)
