@@ -13,14 +13,10 @@ Needs Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist).
       [--rounds 1] [--threads 2 (PyTorch's; RNNKit uses every core)] [--rnn .build/release/rnn] [--torch-python ~/torch-peer/bin/python]
       [--shared ../shared] [--seed 1]
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile
+import argparse, json, os, statistics, sys, tempfile
 
-
-def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed: {p.stderr.strip()[-500:]}")
-    return p.stdout
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from side_by_side import alternate, run  # noqa: E402
 
 
 def rnnkit(a):
@@ -57,13 +53,7 @@ def main():
     p.add_argument("--torch-python", default=os.path.expanduser("~/torch-peer/bin/python"))
     p.add_argument("--shared", default="../shared")
     a = p.parse_args()
-    runs = {"torch": [], "rnnkit": []}
-    for _ in range(a.rounds):
-        runs["torch"].append(torch(a))
-        runs["rnnkit"].append(rnnkit(a))
-        print(f"# round {len(runs['torch'])}: PyTorch {runs['torch'][-1]['images_per_s']:.1f}, "
-              f"RNNKit {runs['rnnkit'][-1]['images_per_s']:.1f} images/s", file=sys.stderr, flush=True)
-    med = {k: statistics.median(r["images_per_s"] for r in v) for k, v in runs.items()}
+    runs, med = alternate(a.rounds, lambda: torch(a), lambda: rnnkit(a), "images_per_s", "images/s")
     t, k = runs["torch"][-1], runs["rnnkit"][-1]
     print("| epochs × images | PyTorch images/s | RNNKit images/s | ratio | exact % (PyTorch / RNNKit) "
           "| word accuracy % | localisation % |")

@@ -10,14 +10,10 @@ medians of training target tokens/s (training time only; both count the non-PAD 
   python3 Benchmarks/compare_seq2seq.py [--steps 3000] [--eval-every 500] [--rounds 1]
       [--rnn .build/release/rnn] [--torch-python ~/torch-peer/bin/python] [--shared ../shared] [--seed 1]
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile
+import argparse, json, os, statistics, sys, tempfile
 
-
-def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed: {p.stderr.strip()[-500:]}")
-    return p.stdout
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from side_by_side import alternate, run  # noqa: E402
 
 
 def rnnkit(a):
@@ -49,11 +45,7 @@ def main():
     p.add_argument("--torch-python", default=os.path.expanduser("~/torch-peer/bin/python"))
     p.add_argument("--shared", default="../shared")
     a = p.parse_args()
-    runs = {"torch": [], "rnnkit": []}
-    for _ in range(a.rounds):
-        runs["torch"].append(torch(a))
-        runs["rnnkit"].append(rnnkit(a))
-    med = {k: statistics.median(r["tokens_per_s"] for r in v) for k, v in runs.items()}
+    runs, med = alternate(a.rounds, lambda: torch(a), lambda: rnnkit(a), "tokens_per_s", "tokens/s")
     print("| steps | PyTorch tokens/s | RNNKit tokens/s | ratio | PyTorch best exact % | RNNKit best exact % |")
     print("|---|---|---|---|---|---|")
     print(f"| {a.steps} | {med['torch']:,.0f} | {med['rnnkit']:,.0f} | {med['rnnkit'] / med['torch']:.2f}× | "

@@ -104,26 +104,34 @@ import Testing
         }
     }
 
-    @Test func paddedBatchShardsTrainAsTheWholeBatch() throws {
+    /// Trains the task `make()` builds for `steps` steps in `shards` local shards, validating
+    /// every `evalEvery`, and checks that every logged loss equals the one-shard run's (1e-5).
+    static func expectShardsTrainAsTheWholeBatch(shards: Int, steps: Int, evalEvery: Int,
+                                                 _ make: () throws -> any TrainingTask) throws {
         func run(_ shards: Int) throws -> [Double] {
             let folder = TemporaryFolder("rnn-shards")
-            var settings = TextTaskSettings()
-            settings.batchSize = 10
-            let data = try ClassificationData.load(train: nil, valid: nil, test: nil, settings: settings)
-            let task = try ClassificationTask(data: data, model: SequenceModelConfiguration(cell: .gru, vocabularySize: 1, embeddingSize: 8,
-                                              hiddenSize: 12, numLayers: 1, bidirectional: true, outputs: 1, pooling: .max, dropout: 0),
-                                              settings: settings, seed: 2)
             var loop = TrainingLoopConfiguration()
-            loop.maxSteps = 8
-            loop.evalEvery = 4
-            let trainer = try TaskTrainer(task: task, configuration: loop, run: RunDirectory(folder.path))
+            loop.maxSteps = steps
+            loop.evalEvery = evalEvery
+            let trainer = try TaskTrainer(task: try make(), configuration: loop, run: RunDirectory(folder.path))
             trainer.parallelism = DataParallelism(localShards: shards)
             try trainer.train()
             return trainer.history.flatMap { [$0.trainLoss, $0.validLoss] }
         }
-        let whole = try run(1), split = try run(3)     // 10 sequences: 4 + 3 + 3
+        let whole = try run(1), split = try run(shards)
         #expect(whole.count == split.count && !whole.isEmpty)
         for (a, b) in zip(split, whole) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b)), "\(a) vs \(b)") }
+    }
+
+    @Test func paddedBatchShardsTrainAsTheWholeBatch() throws {
+        try Self.expectShardsTrainAsTheWholeBatch(shards: 3, steps: 8, evalEvery: 4) {   // 10 sequences: 4 + 3 + 3
+            var settings = TextTaskSettings()
+            settings.batchSize = 10
+            let data = try ClassificationData.load(train: nil, valid: nil, test: nil, settings: settings)
+            return try ClassificationTask(data: data, model: SequenceModelConfiguration(cell: .gru, vocabularySize: 1, embeddingSize: 8,
+                                          hiddenSize: 12, numLayers: 1, bidirectional: true, outputs: 1, pooling: .max, dropout: 0),
+                                          settings: settings, seed: 2)
+        }
     }
 
     @Test func theCommandLineNamesAMissingMPILibraryAndSaysHowBatchesAreSplit() throws {
@@ -143,26 +151,15 @@ import Testing
     /// The captioner's loss mixes a mean over words and a mean over images: its shards are
     /// scaled to the whole batch's counts and add with weight 1 (`isScaledToWholeBatch`).
     @Test func captionerShardsTrainAsTheWholeBatch() throws {
-        func run(_ shards: Int) throws -> [Double] {
-            let folder = TemporaryFolder("rnn-caption-shards")
+        try Self.expectShardsTrainAsTheWholeBatch(shards: 3, steps: 6, evalEvery: 3) {   // 10 images: 4 + 3 + 3
             let source = CaptionDataSource.shapes(train: 30, valid: 6)
             let (train, valid) = try source.load(seed: 3)
             var settings = CaptionSettings()
             settings.batchSize = 10
             let model = CaptionerConfiguration(encoder: .cnn(channels: 3, conv1: 4, conv2: 6), vocabularySize: 2, embeddingSize: 5,
                                                hiddenSize: 8, attentionSize: 6, doublyStochastic: 1)
-            let task = try CaptionTask(train: train, valid: valid, source: source, model: model, settings: settings, seed: 3)
-            var loop = TrainingLoopConfiguration()
-            loop.maxSteps = 6
-            loop.evalEvery = 3
-            let trainer = try TaskTrainer(task: task, configuration: loop, run: RunDirectory(folder.path))
-            trainer.parallelism = DataParallelism(localShards: shards)
-            try trainer.train()
-            return trainer.history.flatMap { [$0.trainLoss, $0.validLoss] }
+            return try CaptionTask(train: train, valid: valid, source: source, model: model, settings: settings, seed: 3)
         }
-        let whole = try run(1), split = try run(3)     // 10 images: 4 + 3 + 3
-        #expect(whole.count == split.count && !whole.isEmpty)
-        for (a, b) in zip(split, whole) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b)), "\(a) vs \(b)") }
     }
 
     /// Two trainers on two threads joined by a fake communicator take the distributed path of
