@@ -8,9 +8,7 @@ import Testing
 @Suite(.serialized) struct AttentionKernelTests {
     static let widths = [1, 7, 16, 33]
 
-    func buffer(_ n: Int, _ g: inout SeededGenerator, scale: Float = 2) -> [Float] {
-        (0..<n).map { _ in g.uniform(-scale, scale) }
-    }
+    func buffer(_ n: Int, _ g: inout SeededGenerator, scale: Float = 2) -> [Float] { g.floats(n, scale: scale) }
 
     @Test(arguments: widths)
     func additiveScoresMatchReference(_ A: Int) {

@@ -7,9 +7,7 @@ import Testing
 @Suite(.serialized) struct CellKernelTests {
     static let widths = [1, 7, 16, 33]
 
-    func buffer(_ n: Int, _ g: inout SeededGenerator, scale: Float = 4) -> [Float] {
-        (0..<n).map { _ in g.uniform(-scale, scale) }
-    }
+    func buffer(_ n: Int, _ g: inout SeededGenerator, scale: Float = 4) -> [Float] { g.floats(n, scale: scale) }
 
     @Test(arguments: widths)
     func lstmFastMatchesReference(_ H: Int) {

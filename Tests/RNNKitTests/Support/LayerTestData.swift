@@ -19,3 +19,10 @@ enum LayerTestData {
         return zip(a.scalars, b.scalars).reduce(0) { $0 + $1.0 * $1.1 }
     }
 }
+
+extension SeededGenerator {
+    /// n Float values uniform in [−scale, scale) (the kernel tests' inputs).
+    mutating func floats(_ n: Int, scale: Float) -> [Float] {
+        (0..<n).map { _ in uniform(-scale, scale) }
+    }
+}

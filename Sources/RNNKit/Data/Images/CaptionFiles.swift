@@ -10,10 +10,7 @@ public enum CaptionFiles {
     ///   or images and captions of different counts.
     public static func read(images: String, captions: String) throws -> CaptionedImages {
         let file = try SafetensorsFile(contentsOf: images)
-        let name: String
-        if file.contains("images") { name = "images" } else if file.names.count == 1 { name = file.names[0] } else {
-            throw RNNKitError("\(images): \(file.names.count) tensors and none called 'images'; store the images as one tensor (N, C, H, W)")
-        }
+        let name = try tensorName(in: file, preferring: "images", path: images, layout: "the images as one tensor (N, C, H, W)")
         let info = file.info(name)!
         guard info.shape.count == 4 else {
             throw RNNKitError("\(images): tensor '\(name)' has shape \(info.shape); images must be (N, C, H, W)")
@@ -37,10 +34,8 @@ public enum CaptionFiles {
     ///   features and captions of different counts.
     public static func readFeatures(features: String, captions: String) throws -> CaptionedImages {
         let file = try SafetensorsFile(contentsOf: features)
-        let name: String
-        if file.contains("features") { name = "features" } else if file.names.count == 1 { name = file.names[0] } else {
-            throw RNNKitError("\(features): \(file.names.count) tensors and none called 'features'; store the annotation vectors as one tensor (N, P, D)")
-        }
+        let name = try tensorName(in: file, preferring: "features", path: features,
+                                  layout: "the annotation vectors as one tensor (N, P, D)")
         let info = file.info(name)!
         guard info.shape.count == 3, info.shape[1] > 0, info.shape[2] > 0 else {
             throw RNNKitError("\(features): tensor '\(name)' has shape \(info.shape); annotation vectors must be (N, P, D)")
@@ -51,6 +46,15 @@ public enum CaptionFiles {
         let values = (try file.tensor(name) as Tensor<Float>).scalars
         let lines = try readCaptions(captions, count: info.shape[0], of: features, what: "feature sets")
         return try CaptionedImages(channels: 1, height: info.shape[1], width: info.shape[2], pixels: .floats(values), captions: lines)
+    }
+
+    /// The tensor called `preferred`, else the file's only tensor.
+    private static func tensorName(in file: SafetensorsFile, preferring preferred: String, path: String, layout: String) throws -> String {
+        if file.contains(preferred) { return preferred }
+        guard file.names.count == 1 else {
+            throw RNNKitError("\(path): \(file.names.count) tensors and none called '\(preferred)'; store \(layout)")
+        }
+        return file.names[0]
     }
 
     /// The captions of `path`, one per line, checked to be `count` (the items of `source`).
