@@ -1,3 +1,4 @@
+import Foundation
 import RNNKit
 
 #if canImport(Glibc)
@@ -56,7 +57,7 @@ final class ProgressDisplay {
         }
         guard due else { return }
         lastLine = now
-        say("epoch \(r.epoch)/\(r.epochs) step \(r.step)/\(r.totalSteps) loss \(fixed(r.loss, 6)) lr \(r.learningRate)"
+        say("epoch \(r.epoch)/\(r.epochs) step \(r.step)/\(r.totalSteps) loss \(fixed(r.loss, 6)) lr \(rate(r.learningRate))"
             + " \(thousands(r.tokensPerSecond)) \(unit)/s ETA \(duration(r.secondsRemaining))")
     }
 
@@ -66,7 +67,7 @@ final class ProgressDisplay {
         if improved { line += "  [best]" }
         say(line)
         if let from = annealedFrom {
-            say("validation loss did not improve: learning rate \(from) → \(m.learningRate)")
+            say("validation loss did not improve: learning rate \(rate(from)) → \(rate(m.learningRate))")
         }
         if sampleLength > 0 {
             let text = trainer.sample(count: sampleLength)
@@ -98,6 +99,11 @@ func fixed(_ x: Double, _ digits: Int) -> String {
     let whole = n / Int(scale), fraction = String(n % Int(scale))
     let sign = x < 0 && n != 0 ? "-" : ""
     return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole)." + String(repeating: "0", count: digits - fraction.count) + fraction
+}
+
+/// A learning rate with four significant digits: 0.002996, 20, 1e-05.
+func rate(_ x: Double) -> String {
+    String(format: "%.4g", x)
 }
 
 /// A count with thousands separators: 12,345.

@@ -122,6 +122,7 @@ struct TrainCommand: ParsableCommand {
             ("--lr", optimization.lr.map { "\($0)" }, "\(t.resolvedLearningRate)"),
             ("--clip", optimization.clip.map { "\($0)" }, "\(t.clip)"),
             ("--anneal", optimization.anneal.map { "\($0)" }, "\(t.anneal)"),
+            ("--lr-schedule", optimization.schedule.anyGiven ? "\(optimization.schedule.schedule)" : nil, "\(t.learningRateSchedule)"),
             ("--init-range", optimization.initRange.map { "\($0)" }, "\(t.initRange)"),
             ("--seed", optimization.seed.map(String.init), String(t.seed)),
         ]
@@ -141,7 +142,7 @@ struct TrainCommand: ParsableCommand {
             ? "resuming \(trainer.run.path) at step \(trainer.progress.step) (epoch \(trainer.progress.epoch)): "
             : ""
         text += "training a \(shape) on \(source): \(thousands(Double(d.train.count))) training and \(thousands(Double(d.valid.count))) validation tokens, vocabulary of \(d.vocabulary.count) \(unit)"
-        text += "\n\(trainer.schedule.updates) steps per epoch (batch \(t.batch), bptt \(t.bptt)\(t.k1 != t.bptt ? ", update every \(t.k1)" : "")), \(trainer.totalSteps) steps in all; \(t.optimizer.rawValue) lr \(trainer.progress.learningRate); writing \(trainer.run.path)"
+        text += "\n\(trainer.schedule.updates) steps per epoch (batch \(t.batch), bptt \(t.bptt)\(t.k1 != t.bptt ? ", update every \(t.k1)" : "")), \(trainer.totalSteps) steps in all; \(t.optimizer.rawValue) lr \(trainer.progress.learningRate)\(t.learningRateSchedule == .constant ? "" : " (\(t.learningRateSchedule))"); writing \(trainer.run.path)"
         return text
     }
 }

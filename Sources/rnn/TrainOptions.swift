@@ -117,6 +117,7 @@ struct OptimizationOptions: ParsableArguments {
     var clip: Double?
     @Option(parsing: .unconditional, help: "Divide the learning rate by this when an epoch's validation loss does not improve; 0 never. (default: 0)")
     var anneal: Double?
+    @OptionGroup var schedule: LearningRateScheduleOptions
     @Option(parsing: .unconditional, help: "Draw embedding and decoder weights from U(-R, R), decoder bias 0; 0 keeps PyTorch's initialisation. (default: 0)")
     var initRange: Double?
     @Option(parsing: .unconditional, help: "Passes over the training text. (default: 10)")
@@ -136,6 +137,7 @@ struct OptimizationOptions: ParsableArguments {
         c.learningRate = lr
         if let clip { c.clip = clip }
         if let anneal { c.anneal = anneal }
+        c.learningRateSchedule = schedule.schedule
         if let initRange { c.initRange = initRange }
         if let epochs { c.epochs = epochs }
         c.maxSteps = maxSteps

@@ -61,6 +61,12 @@ import Testing
         try Self.expectError(base + ["--dropout", "1"], "--dropout")
         try Self.expectError(base + ["--cell", "transformer"], "transformer")
         try Self.expectError(["sample", "--model", inputs.folder.path, "--temperature=-1"], "--temperature")
+        try Self.expectError(base + ["--lr-min", "0.001"], "--lr-min needs --lr-schedule cosine")
+        try Self.expectError(base + ["--lr-schedule", "cosine", "--lr-gamma", "0.5"], "--lr-gamma needs --lr-schedule step")
+        try Self.expectError(base + ["--lr-schedule", "cosine", "--lr", "0.01", "--lr-min", "0.1"], "minimum learning rate must be in 0...0.01")
+        try Self.expectError(base + ["--lr-schedule", "step", "--lr-gamma", "2"], "factor must be in (0, 1]")
+        try Self.expectError(["classify", "train", "--out", inputs.folder.file("never-created"), "--lr-schedule", "step", "--lr-step-epochs", "0"],
+                             "epoch interval must be in 1...")
         #expect(!FileManager.default.fileExists(atPath: inputs.folder.file("never-created")))
     }
 
@@ -95,6 +101,7 @@ import Testing
         let before = try Self.snapshot(run)
         try Self.expectError(["train", "--text", inputs.good, "--out", run] + Self.tiny, "already holds a training run")
         try Self.expectError(["train", "--out", run, "--resume", "--hidden", "64"], "--hidden 64 differs from the run's 8")
+        try Self.expectError(["train", "--out", run, "--resume", "--lr-schedule", "cosine"], "--lr-schedule cosine down to 0.0 differs from the run's constant")
         try Self.expectError(["train", "--out", run, "--resume", "--text", inputs.empty], "is empty")
         try Self.expectError(["train", "--out", run, "--resume", "--text", inputs.foreign], "differs from the text this run was trained on")
         try Self.expectError(["train", "--out", run, "--resume", "--max-steps", "3"], "already complete")

@@ -65,6 +65,7 @@ extension LanguageModelTask {
         c.learningRate = loop.resolvedLearningRate
         c.clip = loop.clip
         c.anneal = loop.anneal
+        c.learningRateSchedule = loop.learningRateSchedule
         c.epochs = loop.epochs
         c.maxSteps = loop.maxSteps
         c.evalEvery = loop.evalEvery
@@ -83,6 +84,7 @@ extension LanguageModelTask {
         loop.learningRate = c.resolvedLearningRate
         loop.clip = c.clip
         loop.anneal = c.anneal
+        loop.learningRateSchedule = c.learningRateSchedule
         loop.seed = c.seed
         return loop
     }

@@ -92,6 +92,8 @@ extension TaskTrainer {
         let start = clock.now
         task.module.setTraining(true)
         task.arena.zeroGradients()
+        let learningRate = scheduledLearningRate
+        optimizer.learningRate = learningRate
         let result = try runBatch()
         guard result.loss.isFinite else {
             throw RNNKitError("the training loss became \(TaskTrainer.describe(result.loss)) at step \(progress.step + 1) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
@@ -111,7 +113,7 @@ extension TaskTrainer {
             epoch: progress.epoch, epochs: configuration.epochs, step: progress.step, totalSteps: totalSteps,
             update: progress.batch, updatesPerEpoch: task.batchesPerEpoch, loss: result.loss,
             epochLoss: progress.epochLossSum / Double(max(progress.epochCount, 1)),
-            learningRate: progress.learningRate, tokensPerSecond: Double(result.tokens) / max(perStep, 1e-9),
+            learningRate: learningRate, tokensPerSecond: Double(result.tokens) / max(perStep, 1e-9),
             secondsRemaining: Double(max(totalSteps - progress.step, 0)) * perStep)
     }
 
@@ -133,9 +135,8 @@ extension TaskTrainer {
             } else {
                 progress.epochsWithoutImprovement += 1
                 if configuration.anneal > 0 {
-                    annealedFrom = progress.learningRate
+                    annealedFrom = scheduledLearningRate
                     progress.learningRate /= configuration.anneal
-                    optimizer.learningRate = progress.learningRate
                 }
             }
         }
@@ -161,6 +162,7 @@ extension TaskTrainer {
                 progress.stoppedEarly = true
             }
         }
+        record.learningRate = scheduledLearningRate               // the rate of the steps that follow
         events(.validation(record, improved: improved, annealedFrom: annealedFrom))
         if isRoot { try run.appendMetricLine(record.jsonLine) }
         history.append(record)

@@ -114,6 +114,12 @@ public final class TaskTrainer {
         }
     }
 
+    /// The learning rate of the next step: the schedule applied to the (annealed) base rate.
+    public var scheduledLearningRate: Double {
+        configuration.learningRateSchedule.rate(base: progress.learningRate, step: progress.step, totalSteps: totalSteps,
+                                    epoch: progress.epoch)
+    }
+
     /// The number of steps the run will take (at most; early stopping may end it sooner).
     public var totalSteps: Int {
         let (all, overflow) = configuration.epochs.multipliedReportingOverflow(by: task.batchesPerEpoch)

@@ -64,6 +64,8 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// Divide the learning rate by this when an epoch's validation loss does not improve;
     /// 0 means never.
     public var anneal = 0.0
+    /// How the learning rate moves over the run (on top of annealing).
+    public var learningRateSchedule: LearningRateSchedule = .constant
     /// Passes over the training stream.
     public var epochs = 10
     /// Stop after this many optimizer steps in total; nil means no limit.

@@ -17,6 +17,8 @@ public struct TrainingLoopConfiguration: Equatable, Sendable {
     /// Divide the learning rate by this when an epoch's validation score does not improve;
     /// 0 means never.
     public var anneal = 0.0
+    /// How the learning rate moves over the run (on top of annealing).
+    public var learningRateSchedule: LearningRateSchedule = .constant
     /// Stop early after this many epochs in a row without a better validation score; 0 means
     /// never.
     public var patience = 0
@@ -50,6 +52,7 @@ public struct TrainingLoopConfiguration: Equatable, Sendable {
         guard anneal == 0 || (anneal >= 1 && anneal.isFinite) else {
             throw RNNKitError("the annealing factor must be ≥ 1 (0 = never), got \(anneal)")
         }
+        try learningRateSchedule.validate(base: resolvedLearningRate)
     }
 
     /// Every setting, resolved, as JSON (the `training.loop` metadata of checkpoints).
@@ -58,7 +61,7 @@ public struct TrainingLoopConfiguration: Equatable, Sendable {
             ("epochs", .integer(epochs)), ("max_steps", maxSteps.map(JSONValue.integer) ?? .null),
             ("eval_every", .integer(evalEvery)), ("optimizer", .string(optimizer.rawValue)),
             ("lr", .double(resolvedLearningRate)), ("clip", .double(clip)), ("anneal", .double(anneal)),
-            ("patience", .integer(patience)), ("seed", .string(String(seed))),
+            ("lr_schedule", learningRateSchedule.json), ("patience", .integer(patience)), ("seed", .string(String(seed))),
         ])
     }
 
@@ -76,6 +79,7 @@ public struct TrainingLoopConfiguration: Equatable, Sendable {
         learningRate = try f.double("lr")
         clip = try f.double("clip")
         anneal = try f.double("anneal")
+        learningRateSchedule = f.has("lr_schedule") ? try LearningRateSchedule(json: try f.required("lr_schedule")) : .constant
         patience = try f.int("patience")
         guard let seed = UInt64(try f.string("seed")) else { throw RNNKitError("training.loop.seed is not a seed") }
         self.seed = seed

@@ -99,6 +99,7 @@ struct TaskOptimizationOptions: ParsableArguments {
     var clip: Double?
     @Option(parsing: .unconditional, help: "Divide the learning rate by this when an epoch's validation score does not improve; 0 never. (default: 0)")
     var anneal: Double?
+    @OptionGroup var schedule: LearningRateScheduleOptions
     @Option(parsing: .unconditional, help: "Stop after this many epochs without a better validation score; 0 never. (default: 0)")
     var patience: Int?
     @Option(parsing: .unconditional, help: "Seed of initialisation, batch order and dropout. (default: 1)")
@@ -112,6 +113,7 @@ struct TaskOptimizationOptions: ParsableArguments {
         c.learningRate = lr ?? (c.optimizer == .adam || c.optimizer == .adamw ? 0.001 : nil)
         if let clip { c.clip = clip }
         if let anneal { c.anneal = anneal }
+        c.learningRateSchedule = schedule.schedule
         if let patience { c.patience = patience }
         if let seed { c.seed = seed }
         return c
@@ -131,6 +133,7 @@ struct TaskOptimizationOptions: ParsableArguments {
 
     var anyGiven: Bool {
         batch != nil || evalBatch != nil || optimizer != nil || lr != nil || clip != nil || anneal != nil || patience != nil || seed != nil
+            || schedule.anyGiven
     }
 }
 

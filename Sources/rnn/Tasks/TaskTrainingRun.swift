@@ -92,7 +92,7 @@ struct TaskTrainingRun {
     static func summary(resumingAt step: Int?, epoch: Int, what: String, trainer: TaskTrainer) -> String {
         var text = step.map { "resuming \(trainer.run.path) at step \($0) (epoch \(epoch)): " } ?? ""
         text += what
-        text += "\n\(trainer.task.batchesPerEpoch) steps per epoch, \(trainer.totalSteps) steps in all; \(trainer.configuration.optimizer.rawValue) lr \(trainer.progress.learningRate); writing \(trainer.run.path)"
+        text += "\n\(trainer.task.batchesPerEpoch) steps per epoch, \(trainer.totalSteps) steps in all; \(trainer.configuration.optimizer.rawValue) lr \(trainer.progress.learningRate)\(trainer.configuration.learningRateSchedule == .constant ? "" : " (\(trainer.configuration.learningRateSchedule))"); writing \(trainer.run.path)"
         return text
     }
 }
@@ -108,7 +108,7 @@ extension ProgressDisplay {
             line += "  \(thousands(m.tokensPerSecond)) \(unit)/s  \(duration(m.elapsedSeconds)) elapsed"
             if improved { line += "  [best]" }
             say(line)
-            if let from = annealedFrom { say("validation score did not improve: learning rate \(from) → \(m.learningRate)") }
+            if let from = annealedFrom { say("validation score did not improve: learning rate \(rate(from)) → \(rate(m.learningRate))") }
         case let .stoppedEarly(epochs):
             say("stopping early: \(epochs) epochs without a better validation score")
         case let .test(evaluation):
