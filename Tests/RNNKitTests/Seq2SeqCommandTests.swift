@@ -53,4 +53,13 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: RunDirectory(out).bestPath)) == before)
         #expect(!FileManager.default.fileExists(atPath: folder.file("x")) && !FileManager.default.fileExists(atPath: folder.file("y")))
     }
+
+    /// On the built-in dates, `--max-steps` bounds the run (it once gave way to the 800-step default).
+    @Test func maxStepsBoundsTheBuiltInRun() throws {
+        let folder = TemporaryFolder("seq2seq-max-steps")
+        let out = folder.file("run")
+        let trained = try RNNTool.run(["seq2seq", "train", "--max-steps", "2", "--max-length", "12", "--out", out] + Self.tiny)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(RunDirectory(out).readTaskMetrics().filter { $0.test == nil }.map(\.step) == [2])
+    }
 }

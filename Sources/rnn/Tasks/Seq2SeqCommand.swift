@@ -146,7 +146,10 @@ struct Seq2SeqTrainCommand: ParsableCommand {
                 loop.epochs = (steps + perEpoch - 1) / perEpoch
                 loop.maxSteps = steps
             }
-            if source == nil && optimization.epochs == nil && steps == nil { loop.maxSteps = 800; loop.epochs = 3 }
+            if source == nil && optimization.epochs == nil && steps == nil {
+                loop.epochs = 3
+                loop.maxSteps = optimization.maxSteps ?? 800              // the built-in dates: 800 steps unless told
+            }
             loop.evalEvery = bookkeeping.evalEvery ?? (source == nil && steps == nil ? 200 : 0)
             task = try Seq2SeqTask(train: pairs.train, valid: pairs.valid, sources: pairs.sources, model: model, settings: settings,
                                    seed: loop.seed)
