@@ -131,17 +131,20 @@ import Testing
     // MARK: - Training with local shards
 
     /// Trains `task` for `steps` steps in 3 local shards, validating every `evalEvery`; at every
-    /// validation the recorded metrics must be the whole split's, evaluated at that moment.
+    /// validation the recorded metrics must be the whole split's, evaluated at that moment, and
+    /// the test of the best checkpoint (if the task has a test split) the whole test split's.
     static func expectShardedRunRecordsTheWholeValidation(_ task: any TrainingTask, steps: Int = 4, evalEvery: Int = 2,
-                                                          exact: Set<String>, lossExact: Bool = false) throws {
+                                                          exact: Set<String>, lossExact: Bool = false,
+                                                          testExact: (metrics: Set<String>, loss: Bool)? = nil) throws {
         let folder = TemporaryFolder("rnn-split-valid")
         var loop = TrainingLoopConfiguration()
         loop.maxSteps = steps
         loop.evalEvery = evalEvery
         let trainer = try TaskTrainer(task: task, configuration: loop, run: RunDirectory(folder.path))
         trainer.parallelism = DataParallelism(localShards: 3)
-        var wholes: [Result<TaskEvaluation?, Error>] = []
+        var wholes: [Result<TaskEvaluation?, Error>] = [], test: TaskEvaluation? = nil
         try trainer.train(events: { event in
+            if case let .test(e) = event { test = e }
             guard case .validation = event else { return }
             wholes.append(Result { try task.evaluate(.validation, shouldStop: { false }) })
         })
@@ -151,17 +154,26 @@ import Testing
             expectSame(record.validLoss, record.validMetrics.map { ($0.name, $0.value) }, as: whole.loss, whole.metrics,
                        exact: exact, lossExact: lossExact, "\(task.modelKind) run, step \(record.step)")
         }
+        #expect((test != nil) == task.hasTestSplit)
+        if let test, let testExact {
+            try SavedTaskModel.load(trainer.run.bestPath, kind: task.modelKind, version: task.modelVersion).loadWeights(into: task.arena)
+            let whole = try #require(try task.evaluate(.test, shouldStop: { false }))
+            expectSame(test.loss, test.metrics, as: whole.loss, whole.metrics, exact: testExact.metrics, lossExact: testExact.loss,
+                       "\(task.modelKind) run, test")
+        }
     }
 
     @Test func shardedRunsRecordTheWholeValidation() throws {
         try Self.expectShardedRunRecordsTheWholeValidation(try SplitEvaluationTasks.languageModel(), exact: [])
-        try Self.expectShardedRunRecordsTheWholeValidation(try SplitEvaluationTasks.classifier(), exact: ["accuracy", "macro_f1"])
+        try Self.expectShardedRunRecordsTheWholeValidation(try SplitEvaluationTasks.classifier(), exact: ["accuracy", "macro_f1"],
+                                                           testExact: (["accuracy", "macro_f1"], false))
         try Self.expectShardedRunRecordsTheWholeValidation(try SplitEvaluationTasks.tagger(), exact: ["f1", "accuracy", "precision", "recall"])
         try Self.expectShardedRunRecordsTheWholeValidation(try SplitEvaluationTasks.seq2seq(),
                                                            exact: ["exact_match", "token_accuracy", "teacher_forcing"])
         try Self.expectShardedRunRecordsTheWholeValidation(try SplitEvaluationTasks.captioner(),
                                                            exact: ["exact_match", "token_accuracy", "bleu", "localization"])
-        try Self.expectShardedRunRecordsTheWholeValidation(try SplitEvaluationTasks.forecaster(), exact: [])
+        try Self.expectShardedRunRecordsTheWholeValidation(try SplitEvaluationTasks.forecaster(), exact: [],
+                                                           testExact: (["mae", "rmse", "mape_pct", "smape_pct", "mase"], true))
         try Self.expectShardedRunRecordsTheWholeValidation(try SplitEvaluationTasks.anomalyDetector(), exact: ["threshold"], lossExact: true)
     }
 
@@ -178,17 +190,19 @@ import Testing
 
     /// Two ranks on threads (`ThreadCommunicator`) gather their parts' statistics — of different
     /// lengths for the anomaly detector's errors — and record what 2 local shards record, bit
-    /// for bit, on both ranks.
+    /// for bit, on both ranks, the classifier's test of the best checkpoint included.
     @Test func twoThreadRanksValidateAsTwoLocalShards() throws {
         try ComputeSettings.exclusive {
             let saved = Compute.threadCount
             Compute.threadCount = 1                          // the same products on every thread
             defer { Compute.threadCount = saved }
             let makers: [(TemporaryFolder) throws -> any TrainingTask] = [{ try SplitEvaluationTasks.anomalyDetector(in: $0) },
-                                                                          { try SplitEvaluationTasks.tagger(in: $0) }]
+                                                                          { try SplitEvaluationTasks.tagger(in: $0) },
+                                                                          { try SplitEvaluationTasks.classifier(in: $0) }]
             for make in makers {
                 let data = TemporaryFolder("split-valid-data")          // one data path: the ranks' fingerprints agree
-                let local = try Self.run(try make(data), DataParallelism(localShards: 2), TemporaryFolder("split-valid-local"))
+                let localFolder = TemporaryFolder("split-valid-local")
+                let local = try Self.run(try make(data), DataParallelism(localShards: 2), localFolder)
                 nonisolated(unsafe) let tasks = [try make(data), try make(data)]
                 let hub = ThreadCommunicator.Hub(size: 2), folder = TemporaryFolder("split-valid-threads")
                 nonisolated(unsafe) var results: [Result<[TaskMetricsRecord], Error>?] = [nil, nil]
@@ -211,6 +225,9 @@ import Testing
                     #expect(records.map { $0.validMetrics.map(\.value.bitPattern) } == local.map { $0.validMetrics.map(\.value.bitPattern) },
                             "rank \(rank): \(records.map(\.validMetrics)) vs \(local.map(\.validMetrics))")
                 }
+                // The test split too: rank 0's line equals the local shards' (and exists with a test split).
+                let test = RunDirectory(folder.path).readTaskMetrics().last?.test, localTest = RunDirectory(localFolder.path).readTaskMetrics().last?.test
+                #expect(test?.loss == localTest?.loss && test?.metrics == localTest?.metrics && (test != nil) == tasks[0].hasTestSplit)
             }
         }
     }

@@ -1,7 +1,7 @@
 // The data-parallel parts of the generic loop (see `DataParallelism`): one step's shards and
 // the combination of their gradients, the agreement of all ranks at the start (fingerprint,
-// rank 0's weights), validation split among the ranks, and the carried state gathered before
-// a checkpoint.
+// rank 0's weights), validation and test split among the ranks, and the carried state gathered
+// before a checkpoint.
 
 extension TaskTrainer {
     /// Whether this process writes the run folder (rank 0, or the only process).
@@ -23,8 +23,14 @@ extension TaskTrainer {
             if v0 != vr { throw RNNKitError("rank \(r) runs RNNKit \(vr) and rank 0 RNNKit \(v0); install the same RNNKit on every machine") }
             throw RNNKitError("rank \(r)'s model, settings, data or position differ from rank 0's (run fingerprints differ); start every rank with the same command and the same files")
         }
+        try shareRootWeights()
+    }
+
+    /// Gives every rank rank 0's weights; nothing to do in one process.
+    func shareRootWeights() throws {
+        guard parallelism.isDistributed else { return }
         var values = Array(UnsafeBufferPointer(start: task.arena.values, count: task.arena.count))
-        try comm.broadcast(&values, root: 0)
+        try parallelism.communicator.broadcast(&values, root: 0)
         values.withUnsafeBufferPointer { task.arena.values.update(from: $0.baseAddress!, count: $0.count) }
     }
 
