@@ -8,7 +8,8 @@ import Testing
 ///   within float summation order: every logged training and validation loss within
 ///   1e-4·max(1, |loss|) for 50 steps, the final weights within 1e-3;
 /// - with --deterministic-reduce they reproduce `--local-shards N` in one process bit for bit:
-///   the logged losses, the weights, the optimizer state and the carried state;
+///   the logged losses, validation metrics and test line (both splits shared among the ranks as
+///   among the local shards), the weights, the optimizer state and the carried state;
 /// - ranks started with different settings stop with one error; a killed rank stops the run
 ///   with the last checkpoint intact, and the run resumes (in one process); a resumed
 ///   distributed run equals the uninterrupted one.
@@ -16,9 +17,9 @@ import Testing
 struct MPITrainingTests {
     static let tinyModel = ["--hidden", "24", "--embed", "12", "--bptt", "12", "--sample-length", "0", "--threads", "1"]
 
-    /// The train and validation losses of a run's metrics.jsonl, and its ranks.
-    static func metrics(_ run: String) throws -> [(losses: [Double], ranks: Int)] {
-        RunDirectory(run).readTaskMetrics().map { ([$0.trainLoss, $0.validLoss], $0.ranks) }
+    /// The train and validation losses of a run's metrics.jsonl, its validation metrics and its ranks.
+    static func metrics(_ run: String) throws -> [(losses: [Double], valid: [TaskMetricsRecord.Metric], ranks: Int)] {
+        RunDirectory(run).readTaskMetrics().map { ([$0.trainLoss, $0.validLoss], $0.validMetrics, $0.ranks) }
     }
 
     /// Every tensor of the latest checkpoint and of its state file, by name.
@@ -52,14 +53,18 @@ struct MPITrainingTests {
         #expect(try SafetensorsFile(contentsOf: folder.file("two") + "/latest.safetensors").metadata["ranks"] == "2")
     }
 
-    /// `--deterministic-reduce` with `ranks` ranks against `--local-shards ranks` in one process.
-    func expectBitForBit(_ args: [String], ranks: Int, _ label: String) throws {
+    /// `--deterministic-reduce` with `ranks` ranks against `--local-shards ranks` in one process
+    /// (and the test line of the best checkpoint, which the run has when `hasTest`).
+    func expectBitForBit(_ args: [String], ranks: Int, _ label: String, hasTest: Bool = false) throws {
         let folder = TemporaryFolder("mpi-det")
         let local = try RNNTool.run(args + ["--local-shards", String(ranks), "--out", folder.file("local")])
         let mpi = try MPITool.run([MPITool.app(ranks, args + ["--deterministic-reduce", "--out", folder.file("mpi")])])
         #expect(local.status == 0 && mpi.status == 0, "\(label): \(local.stderr)\(mpi.stderr)")
         let a = try Self.metrics(folder.file("local")), b = try Self.metrics(folder.file("mpi"))
         #expect(!a.isEmpty && a.map(\.losses) == b.map(\.losses), "\(label): losses \(a.map(\.losses)) vs \(b.map(\.losses))")
+        #expect(a.map(\.valid) == b.map(\.valid), "\(label): validation metrics \(a.map(\.valid)) vs \(b.map(\.valid))")
+        let testA = RunDirectory(folder.file("local")).readTaskMetrics().last?.test, testB = RunDirectory(folder.file("mpi")).readTaskMetrics().last?.test
+        #expect((testA != nil) == hasTest && testA?.loss == testB?.loss && testA?.metrics == testB?.metrics, "\(label): test \(String(describing: testA)) vs \(String(describing: testB))")
         let ta = try Self.checkpointTensors(folder.file("local")), tb = try Self.checkpointTensors(folder.file("mpi"))
         #expect(Set(ta.keys) == Set(tb.keys))
         for (name, values) in ta {
@@ -70,8 +75,16 @@ struct MPITrainingTests {
     @Test func deterministicReduceIsBitForBitTheSplitInOneProcess() throws {
         // 7 columns: 4 + 3 on two ranks; 50 steps, the carried state gathered at each checkpoint.
         try expectBitForBit(["train", "--batch", "7", "--max-steps", "50", "--eval-every", "25"] + Self.tinyModel, ranks: 2, "language model")
+        let data = TemporaryFolder("mpi-det-data")              // the test split is split among the ranks too
+        let test = try data.write("test.tsv", GeneratedTaskData.classification(examples: 41, seed: 6))
         try expectBitForBit(["classify", "train", "--batch", "7", "--max-steps", "10", "--eval-every", "5", "--hidden", "16",
-                             "--embed", "8", "--threads", "1"], ranks: 2, "classifier")
+                             "--embed", "8", "--threads", "1", "--test", test], ranks: 2, "classifier", hasTest: true)
+        // Validation split among the ranks: the tagger's chunk counts, and the anomaly detector's
+        // 625 window errors gathered (313 + 312) for the threshold.
+        try expectBitForBit(["tag", "train", "--batch", "7", "--max-steps", "6", "--eval-every", "3", "--hidden", "16",
+                             "--embed", "8", "--threads", "1"], ranks: 3, "tagger")
+        try expectBitForBit(["anomaly", "train", "--max-steps", "6", "--eval-every", "3", "--hidden", "8", "--threshold", "0.9",
+                             "--threads", "1"], ranks: 2, "anomaly detector")
     }
 
     @Test func ranksWithDifferentSettingsStopWithOneError() throws {

@@ -72,3 +72,17 @@ public final class SingleProcess: Communicator {
     /// Nothing to finish.
     public func finish() {}
 }
+
+extension Communicator {
+    /// Every rank's `bytes`, whose counts may differ, one array per rank in rank order: the
+    /// counts are gathered first, then every rank's bytes padded with zeros to the largest.
+    public func allgather(varying bytes: [UInt8]) throws -> [[UInt8]] {
+        let count = UInt64(bytes.count)
+        let counts = try allgather((0..<8).map { UInt8(truncatingIfNeeded: count >> (8 * $0)) }).map { b in
+            Int(clamping: (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[$1]) << (8 * $1) })
+        }
+        let largest = counts.max() ?? 0
+        let padded = try allgather(bytes + [UInt8](repeating: 0, count: largest - bytes.count))
+        return zip(padded, counts).map { Array($0.prefix($1)) }
+    }
+}

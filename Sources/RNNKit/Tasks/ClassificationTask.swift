@@ -113,16 +113,34 @@ public final class ClassificationTask: TrainingTask {
         return TaskBatchResult(loss: Double(loss), count: count, tokens: batch.tokenCount)
     }
 
-    /// Loss, accuracy and macro-F1 on a split, in batches of `evalBatchSize` sorted by length.
-    public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+    /// The statistics of `shard`'s part of a split, in batches of `evalBatchSize` sorted by
+    /// length: `counts` = [labels scored, the (C, C) confusion matrix row by row], `sums` =
+    /// [loss sum].
+    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> EvaluationSums? {
         guard let examples = split == .validation ? valid : test else { return nil }
-        return try Self.evaluate(model, examples, classes: labels.count, batchSize: settings.evalBatchSize, shouldStop: shouldStop)
+        return try Self.evaluationSums(model, shard.part(examples), classes: labels.count, batchSize: settings.evalBatchSize,
+                                       shouldStop: shouldStop)
+    }
+
+    /// Loss, accuracy and macro-F1 (the score is the accuracy), with the confusion matrix.
+    public func evaluation(of split: DataSplit, from sums: EvaluationSums) throws -> TaskEvaluation {
+        try Self.evaluation(from: sums, classes: labels.count)
     }
 
     /// Loss, accuracy, macro-F1 and the confusion matrix of `model` on encoded examples, in
     /// batches of `batchSize` sorted by length; nil if `shouldStop` interrupted it.
     static func evaluate(_ model: SequenceClassifier<Float>, _ examples: [(ids: [Int], label: Int)], classes: Int,
                          batchSize: Int, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        guard let sums = try evaluationSums(model, examples, classes: classes, batchSize: batchSize, shouldStop: shouldStop) else {
+            return nil
+        }
+        return try evaluation(from: sums, classes: classes)
+    }
+
+    /// The statistics of `model` on encoded examples (see `evaluationSums(_:shard:shouldStop:)`);
+    /// nil if `shouldStop` interrupted it.
+    static func evaluationSums(_ model: SequenceClassifier<Float>, _ examples: [(ids: [Int], label: Int)], classes: Int,
+                               batchSize: Int, shouldStop: () -> Bool) throws -> EvaluationSums? {
         var lossSum = 0.0, count = 0
         var predicted = [Int](repeating: 0, count: examples.count)
         for indices in BucketedBatches.evaluationOrder(lengths: examples.map(\.ids.count), batchSize: batchSize) {
@@ -134,7 +152,14 @@ public final class ClassificationTask: TrainingTask {
             for (k, i) in indices.enumerated() { predicted[i] = r.predicted[k] }
         }
         let metrics = try ClassificationMetrics(gold: examples.map(\.label), predicted: predicted, classes: classes)
-        return TaskEvaluation(loss: lossSum / Double(max(count, 1)),
+        return EvaluationSums(counts: [count] + metrics.confusion.joined(), sums: [lossSum])
+    }
+
+    /// Loss, accuracy, macro-F1 and the confusion matrix from the statistics of every part.
+    static func evaluation(from sums: EvaluationSums, classes C: Int) throws -> TaskEvaluation {
+        try sums.expect(counts: 1 + C * C, sums: 1, of: "a classifier's")
+        let metrics = ClassificationMetrics(confusion: (0..<C).map { Array(sums.counts[(1 + $0 * C)..<(1 + ($0 + 1) * C)]) })
+        return TaskEvaluation(loss: sums.sums[0] / Double(max(sums.counts[0], 1)),
                               metrics: [("accuracy", metrics.accuracyPercent), ("macro_f1", metrics.macroF1Percent)],
                               score: metrics.accuracyPercent,
                               details: [("confusion", JSONValue.array(metrics.confusion.map { .array($0.map(JSONValue.integer)) }).serialized)])

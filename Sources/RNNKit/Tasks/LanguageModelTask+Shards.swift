@@ -3,7 +3,8 @@
 // ends with back into its columns. Every rank keeps a whole (L, B, H) carried state of which
 // only its own columns are current; before a checkpoint the trainer sums every rank's owned
 // columns (zero elsewhere), so checkpoints hold the whole state, as a one-process run's do,
-// and a run may resume with any number of ranks.
+// and a run may resume with any number of ranks. Evaluation splits the validation text's
+// columns the same way: each rank scores its own streams and the loss sums add up.
 
 extension LanguageModelTask {
     /// Nil: a language model splits its columns.
@@ -51,20 +52,22 @@ extension LanguageModelTask {
         return tensors
     }
 
-    /// The summed loss and token count of `shard`'s columns of the validation or test text
-    /// (nil outer value never: a language model splits its evaluation columns).
-    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> (lossSum: Double, count: Int)?? {
-        guard let stream = split == .validation ? validStream : testStream else { return .some(nil) }
+    /// The summed loss and the token count of `shard`'s columns of the validation or test text,
+    /// read in chunks of `bptt` from the zero state with dropout off (`counts` = [tokens],
+    /// `sums` = [loss sum]); nil if interrupted or there is no such text.
+    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> EvaluationSums? {
+        guard let stream = split == .validation ? validStream : testStream else { return nil }
         let columns = shard.columns(of: stream.batch)
-        guard !columns.isEmpty else { return .some((0, 0)) }
-        let part = BatchedTokens(selecting: columns, of: stream)
-        guard let (loss, count) = model.meanLoss(on: part, bptt: settings.bptt, shouldStop: shouldStop) else { return .some(nil) }
-        return .some((loss * Double(count), count))
+        guard !columns.isEmpty else { return EvaluationSums(counts: [0], sums: [0]) }
+        let part = shard.isWhole ? stream : BatchedTokens(selecting: columns, of: stream)
+        guard let (total, count) = model.lossSum(on: part, bptt: settings.bptt, shouldStop: shouldStop) else { return nil }
+        return EvaluationSums(counts: [count], sums: [total])
     }
 
     /// The mean loss per token and the perplexity `ppl`; the score is −loss.
-    public func evaluation(lossSum: Double, count: Int) -> TaskEvaluation {
-        let loss = lossSum / Double(max(count, 1))
+    public func evaluation(of split: DataSplit, from sums: EvaluationSums) throws -> TaskEvaluation {
+        try sums.expect(counts: 1, sums: 1, of: "a language model's")
+        let loss = sums.sums[0] / Double(max(sums.counts[0], 1))
         return TaskEvaluation(loss: loss, metrics: [("ppl", Double.exp(loss))], score: -loss)
     }
 

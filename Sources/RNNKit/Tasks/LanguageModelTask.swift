@@ -85,12 +85,4 @@ public final class LanguageModelTask: TrainingTask {
         }
         return TaskBatchResult(loss: Double(loss), count: tokens, tokens: tokens)
     }
-
-    /// The mean loss per token on the validation or test text (chunks of `bptt` from the zero
-    /// state, dropout off), with the perplexity `ppl`; the score is −loss.
-    public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
-        guard let stream = split == .validation ? validStream : testStream,
-              let (loss, _) = model.meanLoss(on: stream, bptt: settings.bptt, shouldStop: shouldStop) else { return nil }
-        return TaskEvaluation(loss: loss, metrics: [("ppl", Double.exp(loss))], score: -loss)
-    }
 }

@@ -119,21 +119,65 @@ public final class TaggingTask: TrainingTask {
         return TaskBatchResult(loss: Double(loss), count: count, tokens: batch.tokenCount)
     }
 
-    /// Loss, token accuracy and chunk precision, recall and F1 on a split.
-    public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+    /// The statistics of `shard`'s part of a split, in batches of `evalBatchSize` sorted by
+    /// length: `counts` = [tokens in the loss, tokens scored, tokens tagged right, then the gold,
+    /// predicted and correct chunks of all types, then of each of `chunkTypes`], `sums` =
+    /// [loss sum].
+    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> EvaluationSums? {
         guard let sentences = split == .validation ? valid : test else { return nil }
-        return try Self.evaluate(model, sentences, tags: tags, batchSize: settings.evalBatchSize, shouldStop: shouldStop)
+        return try Self.evaluationSums(model, shard.part(sentences), tags: tags, types: Self.chunkTypes(tags, sentences),
+                                       batchSize: settings.evalBatchSize, shouldStop: shouldStop)
+    }
+
+    /// Loss, token accuracy and chunk precision, recall and F1 (the score), with the F1 of
+    /// each chunk type.
+    public func evaluation(of split: DataSplit, from sums: EvaluationSums) throws -> TaskEvaluation {
+        guard let sentences = split == .validation ? valid : test else { throw RNNKitError("the tagger has no \(split.rawValue) split") }
+        return try Self.evaluation(from: sums, types: Self.chunkTypes(tags, sentences))
     }
 
     /// Loss, token accuracy, chunk precision/recall/F1 and per-type F1 of `model` on encoded
     /// sentences; nil if `shouldStop` interrupted it.
     static func evaluate(_ model: SequenceTagger<Float>, _ sentences: [EncodedSentence], tags: LabelSet, batchSize: Int,
                          shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        let types = chunkTypes(tags, sentences)
+        guard let sums = try evaluationSums(model, sentences, tags: tags, types: types, batchSize: batchSize,
+                                            shouldStop: shouldStop) else { return nil }
+        return try evaluation(from: sums, types: types)
+    }
+
+    /// Every chunk type that the tags or the gold tags of `sentences` can form, sorted: the
+    /// statistics of every part of a split count chunks by these types.
+    static func chunkTypes(_ tags: LabelSet, _ sentences: [EncodedSentence]) -> [String] {
+        Set((tags.symbols + sentences.flatMap(\.gold)).map { ChunkMetrics.splitTag($0).type }).sorted()
+    }
+
+    /// The statistics of `model` on encoded sentences (see
+    /// `evaluationSums(_:shard:shouldStop:)`); nil if `shouldStop` interrupted it.
+    static func evaluationSums(_ model: SequenceTagger<Float>, _ sentences: [EncodedSentence], tags: LabelSet, types: [String],
+                               batchSize: Int, shouldStop: () -> Bool) throws -> EvaluationSums? {
         guard let (lossSum, count, predicted) = predict(model, sentences, tags: tags, batchSize: batchSize,
                                                         shouldStop: shouldStop) else { return nil }
         let m = try ChunkMetrics(gold: sentences.map(\.gold), predicted: predicted)
+        let byType = types.map { m.byType[$0] ?? ChunkMetrics.TypeCounts() }
+        guard byType.reduce(0, { $0 + $1.gold + $1.predicted }) == m.total.gold + m.total.predicted else {
+            throw RNNKitError("a chunk type is missing from the tagger's types \(types)")
+        }
+        return EvaluationSums(counts: [count, m.tokens, m.correctTokens] + ([m.total] + byType).flatMap { [$0.gold, $0.predicted, $0.correct] },
+                              sums: [lossSum])
+    }
+
+    /// Loss, token accuracy, chunk precision/recall/F1 and per-type F1 from the statistics of
+    /// every part.
+    static func evaluation(from sums: EvaluationSums, types: [String]) throws -> TaskEvaluation {
+        try sums.expect(counts: 6 + 3 * types.count, sums: 1, of: "a tagger's")
+        let c = sums.counts
+        func counts(_ at: Int) -> ChunkMetrics.TypeCounts { .init(gold: c[at], predicted: c[at + 1], correct: c[at + 2]) }
+        var byType: [String: ChunkMetrics.TypeCounts] = [:]
+        for (i, type) in types.enumerated() where c[6 + 3 * i] + c[7 + 3 * i] > 0 { byType[type] = counts(6 + 3 * i) }
+        let m = ChunkMetrics(tokens: c[1], correctTokens: c[2], total: counts(3), byType: byType)
         let perType = JSONValue.object(m.f1ByType.sorted { $0.key < $1.key }.map { ($0.key, .rounded($0.value, 4)) })
-        return TaskEvaluation(loss: lossSum / Double(max(count, 1)),
+        return TaskEvaluation(loss: sums.sums[0] / Double(max(c[0], 1)),
                               metrics: [("f1", m.f1Percent), ("accuracy", m.accuracyPercent),
                                         ("precision", m.precisionPercent), ("recall", m.recallPercent)],
                               score: m.f1Percent, details: [("f1_by_type", perType.serialized)])

@@ -39,16 +39,19 @@ public protocol TrainingTask: AnyObject {
     /// columns, zero elsewhere, so that the sum over all shards is the whole carried state.
     /// Default: `stateTensors` for shard 0, zeros for the others.
     func stateTensors(ownedBy shard: BatchShard) -> [String: Tensor<Float>]
-    /// The loss summed over `shard`'s part of `split` and the items counted, for validation
-    /// split among ranks (the trainer sums them over the ranks and calls
-    /// `evaluation(lossSum:count:)`); nil if `shouldStop` interrupted it. Default: not
-    /// supported (`nil` outer value): every rank evaluates the whole split and rank 0's result
-    /// is used.
-    func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> (lossSum: Double, count: Int)??
-    /// The evaluation of a whole split from its summed loss and count (see `evaluationSums`).
-    func evaluation(lossSum: Double, count: Int) -> TaskEvaluation
+    /// The additive statistics (`EvaluationSums`) of `shard`'s contiguous part of `split`'s
+    /// items — sequences, pairs, images, windows, or a language model's columns — in evaluation
+    /// mode; an empty part gives zero counts and sums and no items. With `.whole` it measures the
+    /// whole split. Nil if `shouldStop` interrupted it, or if the task has no such split.
+    func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> EvaluationSums?
+    /// The evaluation of the whole of `split` from the statistics of all its parts combined in
+    /// part order (`EvaluationSums(combining:)`), the same whatever the number of parts (counts
+    /// exactly, real sums up to their summation order).
+    /// - Throws: `RNNKitError` if the statistics do not fit the task or the split cannot be scored.
+    func evaluation(of split: DataSplit, from sums: EvaluationSums) throws -> TaskEvaluation
     /// Evaluates the current parameters on `split` in evaluation mode; nil if `shouldStop`
-    /// interrupted it, or if the task has no such split.
+    /// interrupted it, or if the task has no such split. Default: `evaluationSums` of the
+    /// whole split, then `evaluation(of:from:)`.
     func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation?
     /// Whether the task has a test split, evaluated with the best checkpoint at the end.
     var hasTestSplit: Bool { get }
@@ -103,15 +106,10 @@ extension TrainingTask {
         return all.mapValues { Tensor(shape: $0.shape, scalars: [Float](repeating: 0, count: $0.scalars.count)) }
     }
 
-    /// Not supported by default.
-    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> (lossSum: Double, count: Int)?? {
-        .none
-    }
-
-    /// The mean loss, no metrics, score −loss, by default.
-    public func evaluation(lossSum: Double, count: Int) -> TaskEvaluation {
-        let loss = lossSum / Double(max(count, 1))
-        return TaskEvaluation(loss: loss, metrics: [], score: -loss)
+    /// The whole split's statistics turned into its evaluation, by default.
+    public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        guard let sums = try evaluationSums(split, shard: .whole, shouldStop: shouldStop) else { return nil }
+        return try evaluation(of: split, from: sums)
     }
 
     /// Nothing carried by default.

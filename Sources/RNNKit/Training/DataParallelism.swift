@@ -5,7 +5,9 @@
 /// With N ranks, rank r trains its share of every batch (`BatchShard`), and before each
 /// optimizer step the gradients are combined into Σ_r (n_r/N)∇_r — the gradient of the mean
 /// over the whole batch — on every rank; clipping and the optimizer then run identically
-/// everywhere, so the weights stay equal. Rank 0 alone writes the run folder.
+/// everywhere, so the weights stay equal. Validation is split the same way: each rank
+/// evaluates its share of the split's items and the whole split's metrics are computed on every
+/// rank from the parts' statistics (`EvaluationSums`). Rank 0 alone writes the run folder.
 public struct DataParallelism {
     /// The processes of the run (`SingleProcess` by default).
     public var communicator: any Communicator

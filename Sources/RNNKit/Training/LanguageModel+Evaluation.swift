@@ -14,7 +14,15 @@ extension LanguageModel {
     ///   - bptt: the steps run per forward (the state is carried between them).
     public func meanLoss(on stream: BatchedTokens, bptt: Int,
                          shouldStop: () -> Bool = { false }) -> (loss: Double, tokens: Int)? {
-        precondition(bptt > 0, "LanguageModel.meanLoss: bptt must be positive")
+        guard let (total, count) = lossSum(on: stream, bptt: bptt, shouldStop: shouldStop) else { return nil }
+        return (total / Double(Swift.max(count, 1)), count)
+    }
+
+    /// The summed cross-entropy (nats) of `stream`'s tokens and their number, read as
+    /// `meanLoss(on:bptt:shouldStop:)` reads it; nil if `shouldStop` abandoned it.
+    public func lossSum(on stream: BatchedTokens, bptt: Int,
+                        shouldStop: () -> Bool = { false }) -> (total: Double, tokens: Int)? {
+        precondition(bptt > 0, "LanguageModel.lossSum: bptt must be positive")
         var state: RecurrentState<Scalar>? = nil
         var total = 0.0, count = 0, i = 0
         while i < stream.positions {
@@ -27,6 +35,6 @@ extension LanguageModel {
             state = result.state
             i += T
         }
-        return (total / Double(Swift.max(count, 1)), count)
+        return (total, count)
     }
 }

@@ -1,7 +1,7 @@
 // The data-parallel parts of the generic loop (see `DataParallelism`): one step's shards and
 // the combination of their gradients, the agreement of all ranks at the start (fingerprint,
-// rank 0's weights), validation split among the ranks (or rank 0's shared), and the carried state
-// gathered before a checkpoint.
+// rank 0's weights), validation and test split among the ranks, and the carried state gathered
+// before a checkpoint.
 
 extension TaskTrainer {
     /// Whether this process writes the run folder (rank 0, or the only process).
@@ -23,8 +23,14 @@ extension TaskTrainer {
             if v0 != vr { throw RNNKitError("rank \(r) runs RNNKit \(vr) and rank 0 RNNKit \(v0); install the same RNNKit on every machine") }
             throw RNNKitError("rank \(r)'s model, settings, data or position differ from rank 0's (run fingerprints differ); start every rank with the same command and the same files")
         }
+        try shareRootWeights()
+    }
+
+    /// Gives every rank rank 0's weights; nothing to do in one process.
+    func shareRootWeights() throws {
+        guard parallelism.isDistributed else { return }
         var values = Array(UnsafeBufferPointer(start: task.arena.values, count: task.arena.count))
-        try comm.broadcast(&values, root: 0)
+        try parallelism.communicator.broadcast(&values, root: 0)
         values.withUnsafeBufferPointer { task.arena.values.update(from: $0.baseAddress!, count: $0.count) }
     }
 
@@ -148,44 +154,32 @@ extension TaskTrainer {
         try task.restoreStateTensors(whole)
     }
 
-    /// Evaluates `split`: split among the ranks or shards when the task can (`evaluationSums`:
-    /// each its share, the loss sums and counts added in rank order), else whole on every rank
-    /// with rank 0's result shared. Nil if `shouldStop` interrupted it or there is no such split.
+    /// Evaluates `split` split among the ranks or shards: each measures its contiguous part of
+    /// the split's items (`TrainingTask.evaluationSums`), the parts are combined in rank order
+    /// (`EvaluationSums(combining:)`) and every rank computes the whole split's evaluation from
+    /// them — the unsplit evaluation's metrics (those from counts exactly, the loss up to
+    /// rounding), the same on every rank, so that the decisions that follow (best checkpoint, annealing,
+    /// early stopping) agree. Nil if `shouldStop` interrupted it or there is no such split.
     func evaluateSplit(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
         let K = parallelism.shards
         guard K > 1 else { return try task.evaluate(split, shouldStop: shouldStop) }
-        var sums: [(lossSum: Double, count: Int)] = []
+        var parts: [EvaluationSums] = []
         if parallelism.isDistributed {
             let comm = parallelism.communicator
+            // Nil is the same on every rank (no such split): a distributed run is not interrupted.
             guard let mine = try task.evaluationSums(split, shard: BatchShard(index: comm.rank, count: K), shouldStop: shouldStop) else {
-                return try task.evaluate(split, shouldStop: shouldStop).map(shareEvaluation)
+                return nil
             }
-            guard let mine else { return nil }                   // the same on every rank: no such split
-            let all = try comm.allgather(Self.bytes(mine.lossSum.bitPattern) + Self.bytes(UInt64(mine.count)))
-            sums = all.map { (Double(bitPattern: Self.word($0, 0)), Int(Self.word($0, 8))) }
+            parts = try comm.allgather(varying: mine.bytes).map(EvaluationSums.init(bytes:))
         } else {
             for k in 0..<K {
                 guard let part = try task.evaluationSums(split, shard: BatchShard(index: k, count: K), shouldStop: shouldStop) else {
-                    return try task.evaluate(split, shouldStop: shouldStop)
+                    return nil
                 }
-                guard let part else { return nil }
-                sums.append(part)
+                parts.append(part)
             }
         }
-        var lossSum = 0.0, count = 0
-        for s in sums { lossSum += s.lossSum; count += s.count }
-        return task.evaluation(lossSum: lossSum, count: count)
-    }
-
-    /// Rank 0's evaluation, on every rank (they evaluate the same weights; this keeps the
-    /// decisions that follow — best checkpoint, annealing, early stopping — identical).
-    func shareEvaluation(_ e: TaskEvaluation) throws -> TaskEvaluation {
-        guard parallelism.isDistributed else { return e }
-        var bytes = ([e.loss, e.score] + e.metrics.map(\.value)).flatMap { Self.bytes($0.bitPattern) }
-        try parallelism.communicator.broadcast(&bytes, root: 0)
-        let v = (0..<(bytes.count / 8)).map { Double(bitPattern: Self.word(bytes, 8 * $0)) }
-        return TaskEvaluation(loss: v[0], metrics: zip(e.metrics, v.dropFirst(2)).map { ($0.name, $1) }, score: v[1],
-                              details: e.details)
+        return try task.evaluation(of: split, from: EvaluationSums(combining: parts))
     }
 
     private static func bytes(_ x: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: x >> (8 * $0)) } }

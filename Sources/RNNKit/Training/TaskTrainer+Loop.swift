@@ -9,7 +9,8 @@ extension TaskTrainer {
     /// runs left there. A new run then writes a checkpoint of the initial model. After each validation it
     /// appends to `metrics.jsonl`, writes `best.safetensors` if the score improved, writes
     /// `latest.safetensors` and redraws `loss.svg`. At the end the best checkpoint is evaluated
-    /// on the test split, if any, and a last line with `test_loss` and `test_<metric>` is added.
+    /// on the test split, if any (split among the ranks as the validations are), and a last line
+    /// with `test_loss` and `test_<metric>` is added.
     /// - Parameters:
     ///   - shouldStop: asked before every step and during evaluations (not in a distributed
     ///     run, whose launcher stops every rank at once); when it returns true
@@ -46,16 +47,15 @@ extension TaskTrainer {
                 events(.step(try trainStep()))
             }
         }
-        if task.hasTestSplit && progress.testedStep != progress.step && !isRoot {
-            progress.testedStep = progress.step                   // rank 0 alone evaluates the test split
-            try saveLatest()
-        } else if task.hasTestSplit && progress.testedStep != progress.step, let last = history.last {
+        if task.hasTestSplit && progress.testedStep != progress.step {
             guard let evaluation = try testBest(shouldStop: stopRequested) else { return .interrupted }
-            var record = last
-            record.test = (evaluation.loss, evaluation.metrics.map { .init($0.name, $0.value) })
-            record.elapsedSeconds = elapsedSeconds
-            try run.appendMetricLine(record.jsonLine)
-            events(.test(evaluation))
+            if isRoot, let last = history.last {                  // every rank evaluated its share; rank 0 writes
+                var record = last
+                record.test = (evaluation.loss, evaluation.metrics.map { .init($0.name, $0.value) })
+                record.elapsedSeconds = elapsedSeconds
+                try run.appendMetricLine(record.jsonLine)
+                events(.test(evaluation))
+            }
             progress.testedStep = progress.step
             try saveLatest()
         }
@@ -173,15 +173,17 @@ extension TaskTrainer {
         return true
     }
 
-    /// The test evaluation of the best checkpoint (the current weights are restored after).
+    /// The test evaluation of the best checkpoint, split among the ranks or shards as a
+    /// validation is: rank 0 reads the best weights and gives them to every rank; every rank's
+    /// current weights are restored after.
     func testBest(shouldStop: () -> Bool) throws -> TaskEvaluation? {
-        if RunDirectory.exists(run.bestPath) {
+        let current = Array(UnsafeBufferPointer(start: task.arena.values, count: task.arena.count))
+        defer { current.withUnsafeBufferPointer { task.arena.values.update(from: $0.baseAddress!, count: $0.count) } }
+        if isRoot && RunDirectory.exists(run.bestPath) {
             try SavedTaskModel.load(run.bestPath, kind: task.modelKind, version: task.modelVersion).loadWeights(into: task.arena)
         }
-        defer {
-            try? SavedTaskModel.load(run.latestPath, kind: task.modelKind, version: task.modelVersion).loadWeights(into: task.arena)
-        }
+        try shareRootWeights()
         task.module.setTraining(false)
-        return try task.evaluate(.test, shouldStop: shouldStop)
+        return try evaluateSplit(.test, shouldStop: shouldStop)
     }
 }

@@ -47,29 +47,55 @@ public struct CorpusBleu: Equatable, Sendable {
     /// BLEU of token lists: each joined with single spaces and cut again as in step 1.
     /// - Throws: `RNNKitError` if the lists differ in length or are empty.
     public init(hypotheses: [[String]], references: [[String]]) throws {
-        try self.init(hypothesisLines: hypotheses.map { $0.joined(separator: " ") },
-                      referenceLines: references.map { $0.joined(separator: " ") })
+        try self.init(counts: Self.counts(hypotheses: hypotheses, references: references))
     }
 
     /// BLEU of lines of text, cut into tokens at whitespace.
     /// - Throws: `RNNKitError` if the lists differ in length or are empty.
     public init(hypothesisLines: [String], referenceLines: [String]) throws {
+        try self.init(counts: Self.counts(hypothesisLines: hypothesisLines, referenceLines: referenceLines))
+    }
+
+    /// The counts of token lists (see `counts(hypothesisLines:referenceLines:)`), each joined
+    /// with single spaces and cut again as in step 1.
+    /// - Throws: `RNNKitError` if the lists differ in length.
+    public static func counts(hypotheses: [[String]], references: [[String]]) throws -> [Int] {
+        try counts(hypothesisLines: hypotheses.map { $0.joined(separator: " ") },
+                   referenceLines: references.map { $0.joined(separator: " ") })
+    }
+
+    /// What BLEU counts over lines of text (step 2): [lines, correct_1…4, total_1…4, c, r], all
+    /// 0 for no lines; the counts of a corpus's parts add up to the corpus's.
+    /// - Throws: `RNNKitError` if the lists differ in length.
+    public static func counts(hypothesisLines: [String], referenceLines: [String]) throws -> [Int] {
         guard hypothesisLines.count == referenceLines.count else {
             throw RNNKitError("\(hypothesisLines.count) outputs but \(referenceLines.count) references")
         }
-        guard !hypothesisLines.isEmpty else { throw RNNKitError("there are no outputs to score") }
-        var correct = [Int](repeating: 0, count: Self.maxOrder), total = correct
+        var correct = [Int](repeating: 0, count: maxOrder), total = correct
         var c = 0, r = 0
         for (hLine, rLine) in zip(hypothesisLines, referenceLines) {
             let h = Tokenizer.words(of: hLine[...].unicodeScalars), ref = Tokenizer.words(of: rLine[...].unicodeScalars)
             c += h.count
             r += ref.count
-            let referenceCounts = Self.ngramCounts(ref)
-            for (ngram, count) in Self.ngramCounts(h) {
+            let referenceCounts = ngramCounts(ref)
+            for (ngram, count) in ngramCounts(h) {
                 total[ngram.order - 1] += count
                 correct[ngram.order - 1] += min(count, referenceCounts[ngram] ?? 0)
             }
         }
+        return [hypothesisLines.count] + correct + total + [c, r]
+    }
+
+    /// BLEU from the counts of a corpus, or the sum of its parts' (`counts(hypothesisLines:referenceLines:)`),
+    /// steps 3–6.
+    /// - Throws: `RNNKitError` if there are not 11 counts, or no lines.
+    public init(counts: [Int]) throws {
+        guard counts.count == 3 + 2 * Self.maxOrder else {
+            throw RNNKitError("BLEU takes \(3 + 2 * Self.maxOrder) counts, not \(counts.count)")
+        }
+        guard counts[0] > 0 else { throw RNNKitError("there are no outputs to score") }
+        let correct = Array(counts[1...Self.maxOrder]), total = Array(counts[(1 + Self.maxOrder)...(2 * Self.maxOrder)])
+        let c = counts[1 + 2 * Self.maxOrder], r = counts[2 + 2 * Self.maxOrder]
         matches = correct
         totals = total
         hypothesisLength = c

@@ -29,10 +29,28 @@ public struct Seq2SeqMetrics: Equatable, Sendable {
     /// Scores `hypotheses[i]` against `references[i]`.
     /// - Throws: `RNNKitError` if the two lists differ in length or are empty.
     public init(hypotheses: [[String]], references: [[String]]) throws {
+        try self.init(counts: Self.counts(hypotheses: hypotheses, references: references))
+    }
+
+    /// The metrics of counts summed over the parts of a corpus (see `counts(hypotheses:references:)`).
+    /// - Throws: `RNNKitError` if there are not 4 counts, or no pairs.
+    public init(counts: [Int]) throws {
+        guard counts.count == 4 else { throw RNNKitError("sequence metrics take 4 counts, not \(counts.count)") }
+        guard counts[0] > 0 else { throw RNNKitError("there are no outputs to score") }
+        count = counts[0]
+        exactMatches = counts[1]
+        matchedTokens = counts[2]
+        tokenPositions = counts[3]
+    }
+
+    /// What the metrics of `hypotheses[i]` against `references[i]` count: [N, exact matches,
+    /// matched tokens, positions compared] (all 0 for no pairs); the counts of a corpus's parts
+    /// add up to the corpus's.
+    /// - Throws: `RNNKitError` if the two lists differ in length.
+    public static func counts(hypotheses: [[String]], references: [[String]]) throws -> [Int] {
         guard hypotheses.count == references.count else {
             throw RNNKitError("\(hypotheses.count) outputs but \(references.count) references")
         }
-        guard !hypotheses.isEmpty else { throw RNNKitError("there are no outputs to score") }
         var exact = 0, matched = 0, positions = 0
         for (h, r) in zip(hypotheses, references) {
             let same = zip(h, r).reduce(0) { $0 + (Self.same($1.0, $1.1) ? 1 : 0) }
@@ -40,10 +58,7 @@ public struct Seq2SeqMetrics: Equatable, Sendable {
             positions += max(h.count, r.count)
             if h.count == r.count && same == h.count { exact += 1 }
         }
-        count = hypotheses.count
-        exactMatches = exact
-        matchedTokens = matched
-        tokenPositions = positions
+        return [hypotheses.count, exact, matched, positions]
     }
 
     /// 100 · exact matches / N.

@@ -77,6 +77,16 @@ public struct ChunkMetrics: Equatable, Sendable {
         }
     }
 
+    /// Metrics from counts (e.g. summed over the parts of a split): the tokens scored and
+    /// tagged right, the chunk counts over all types, and those of every type found in the gold
+    /// or the predicted tags.
+    public init(tokens: Int, correctTokens: Int, total: TypeCounts, byType: [String: TypeCounts]) {
+        self.tokens = tokens
+        self.correctTokens = correctTokens
+        self.total = total
+        self.byType = byType
+    }
+
     private mutating func add(gold: [String], predicted: [String]) {
         tokens += gold.count
         correctTokens += zip(gold, predicted).reduce(0) { $0 + ($1.0.utf8.elementsEqual($1.1.utf8) ? 1 : 0) }

@@ -126,21 +126,41 @@ public final class CaptionTask: TrainingTask {
                                       makeReplica: { [configuration = model.configuration] in
                                           try! Captioner<Float>(configuration, seed: 0) })   // valid: the primary was built from it
 
-    /// Teacher-forced cross-entropy and greedy-caption metrics on the validation images.
-    public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+    /// The statistics of `shard`'s part of the validation images (see
+    /// `evaluationSums(_:images:part:ids:vocabulary:settings:shouldStop:)`); nil for the test
+    /// split (there is none).
+    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> EvaluationSums? {
         guard split == .validation else { return nil }
-        return try Self.evaluate(model, images: valid, ids: validIDs, vocabulary: vocabulary, settings: settings, shouldStop: shouldStop)
+        return try Self.evaluationSums(model, images: valid, part: shard.columns(of: valid.count), ids: validIDs,
+                                       vocabulary: vocabulary, settings: settings, shouldStop: shouldStop)
+    }
+
+    /// Teacher-forced cross-entropy and greedy-caption metrics (see `evaluation(from:)`).
+    public func evaluation(of split: DataSplit, from sums: EvaluationSums) throws -> TaskEvaluation {
+        try Self.evaluation(from: sums)
     }
 
     /// Loss and metrics of `model` on `images` with encoded captions `ids`; nil if interrupted.
     static func evaluate(_ model: Captioner<Float>, images: CaptionedImages, ids: [[Int]], vocabulary: Seq2SeqVocabulary,
                          settings: CaptionSettings, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        guard let sums = try evaluationSums(model, images: images, part: 0..<images.count, ids: ids, vocabulary: vocabulary,
+                                            settings: settings, shouldStop: shouldStop) else { return nil }
+        return try evaluation(from: sums)
+    }
+
+    /// The statistics of `model` on the images `part` of `images` (encoded captions `ids`), in
+    /// batches of `evalBatchSize`: `counts` = [caption tokens in the loss, the greedy captions'
+    /// `Seq2SeqMetrics.counts` (4) and `CorpusBleu.counts` (11), the words whose attention peak
+    /// lies in their region, the words with a region], `sums` = [loss sum]; nil if interrupted.
+    static func evaluationSums(_ model: Captioner<Float>, images: CaptionedImages, part: Range<Int>, ids: [[Int]],
+                               vocabulary: Seq2SeqVocabulary, settings: CaptionSettings,
+                               shouldStop: () -> Bool) throws -> EvaluationSums? {
         var lossSum = 0.0, count = 0
         var hypotheses: [[String]] = [], located = 0, grounded = 0
         let (h, w) = Captioner<Float>.annotationGrid(height: images.height, width: images.width)
-        for first in stride(from: 0, to: images.count, by: settings.evalBatchSize) {
+        for first in stride(from: part.lowerBound, to: part.upperBound, by: settings.evalBatchSize) {
             if shouldStop() { return nil }
-            let chunk = first..<min(first + settings.evalBatchSize, images.count)
+            let chunk = first..<min(first + settings.evalBatchSize, part.upperBound)
             let x = images.images(Array(chunk)[...], as: Float.self)
             let (input, output, _) = teacherForced(Array(ids[chunk]))
             let (logits, _) = model.forward(input: x, captionIn: input)
@@ -170,12 +190,24 @@ public final class CaptionTask: TrainingTask {
                 }
             }
         }
-        let m = try Seq2SeqMetrics(hypotheses: hypotheses, references: images.captions)
-        let bleu = try CorpusBleu(hypotheses: hypotheses, references: images.captions)
+        let references = Array(images.captions[part])
+        return EvaluationSums(counts: [count] + (try Seq2SeqMetrics.counts(hypotheses: hypotheses, references: references))
+                                  + (try CorpusBleu.counts(hypotheses: hypotheses, references: references)) + [located, grounded],
+                              sums: [lossSum])
+    }
+
+    /// Loss, exact match, token accuracy and BLEU of the greedy captions, and the share of
+    /// words whose attention peak lies in their region (`localization`, when regions are
+    /// given), from the statistics of every part; the score is exact match + token accuracy / 1000.
+    static func evaluation(from sums: EvaluationSums) throws -> TaskEvaluation {
+        try sums.expect(counts: 18, sums: 1, of: "a captioner's")
+        let c = sums.counts
+        let m = try Seq2SeqMetrics(counts: Array(c[1..<5])), bleu = try CorpusBleu(counts: Array(c[5..<16]))
+        let (located, grounded) = (c[16], c[17])
         var metrics: [(name: String, value: Double)] = [("exact_match", m.exactMatchPercent), ("token_accuracy", m.tokenAccuracyPercent),
                                                         ("bleu", bleu.score)]
         if grounded > 0 { metrics.append(("localization", 100 * Double(located) / Double(grounded))) }
-        return TaskEvaluation(loss: lossSum / Double(max(count, 1)), metrics: metrics,
+        return TaskEvaluation(loss: sums.sums[0] / Double(max(c[0], 1)), metrics: metrics,
                               score: m.exactMatchPercent + m.tokenAccuracyPercent / 1000)
     }
 }

@@ -160,25 +160,18 @@ public final class Seq2SeqTask: TrainingTask {
         updates = n
     }
 
-    /// Teacher-forced loss, greedy exact match and token accuracy on the validation pairs.
-    public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+    /// The statistics of `shard`'s part of the validation pairs, in batches of
+    /// `evalBatchSize`: `counts` = [target tokens in the loss, then the greedy outputs'
+    /// `Seq2SeqMetrics.counts`], `sums` = [teacher-forced loss sum]. Nil for the test split
+    /// (there is none).
+    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> EvaluationSums? {
         guard split == .validation else { return nil }
-        guard var e = try Self.evaluate(model, sources: valid.sources, targets: valid.targets, references: valid.references,
-                                        vocabulary: targetVocabulary, settings: settings, shouldStop: shouldStop) else { return nil }
-        e.metrics.append(("teacher_forcing", settings.sampling.epsilon(after: updates)))
-        return e
-    }
-
-    /// Loss (teacher forcing), exact match and token accuracy (greedy) of `model` on encoded
-    /// pairs; nil if `shouldStop` interrupted it.
-    static func evaluate(_ model: Seq2Seq<Float>, sources: [[Int]], targets: [[Int]], references: [[String]],
-                         vocabulary: Seq2SeqVocabulary, settings: Seq2SeqSettings,
-                         shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        let pairs = shard.columns(of: valid.sources.count)
         var lossSum = 0.0, count = 0
-        for first in Swift.stride(from: 0, to: sources.count, by: settings.evalBatchSize) {
+        for first in Swift.stride(from: pairs.lowerBound, to: pairs.upperBound, by: settings.evalBatchSize) {
             if shouldStop() { return nil }
-            let indices = Array(first..<min(first + settings.evalBatchSize, sources.count))
-            let batch = Seq2SeqBatch(selecting: indices, sources: sources, targets: targets)
+            let indices = Array(first..<min(first + settings.evalBatchSize, pairs.upperBound))
+            let batch = Seq2SeqBatch(selecting: indices, sources: valid.sources, targets: valid.targets)
             let y = model.forwardLogits(source: batch.source, sourceLengths: batch.sourceLengths, targetIn: batch.targetInput,
                                         teacher: nil)
             let r = batch.targetOutput.withUnsafeBufferPointer {
@@ -187,11 +180,21 @@ public final class Seq2SeqTask: TrainingTask {
             }
             if r.count > 0 { lossSum += Double(r.loss) * Double(r.count); count += r.count }
         }
-        guard let hypotheses = greedy(model, sources: sources, batchSize: settings.evalBatchSize, maxLength: settings.maxLength,
-                                      shouldStop: shouldStop) else { return nil }
-        let metrics = try Seq2SeqMetrics(hypotheses: hypotheses.map(vocabulary.decode), references: references)
-        return TaskEvaluation(loss: lossSum / Double(max(count, 1)),
-                              metrics: [("exact_match", metrics.exactMatchPercent), ("token_accuracy", metrics.tokenAccuracyPercent)],
+        guard let hypotheses = Self.greedy(model, sources: Array(valid.sources[pairs]), batchSize: settings.evalBatchSize,
+                                           maxLength: settings.maxLength, shouldStop: shouldStop) else { return nil }
+        let counts = try Seq2SeqMetrics.counts(hypotheses: hypotheses.map(targetVocabulary.decode),
+                                               references: Array(valid.references[pairs]))
+        return EvaluationSums(counts: [count] + counts, sums: [lossSum])
+    }
+
+    /// Loss (teacher forcing), exact match (the score) and token accuracy (greedy), and the
+    /// teacher-forcing ratio ε_i of the step.
+    public func evaluation(of split: DataSplit, from sums: EvaluationSums) throws -> TaskEvaluation {
+        try sums.expect(counts: 5, sums: 1, of: "a seq2seq model's")
+        let metrics = try Seq2SeqMetrics(counts: Array(sums.counts[1...]))
+        return TaskEvaluation(loss: sums.sums[0] / Double(max(sums.counts[0], 1)),
+                              metrics: [("exact_match", metrics.exactMatchPercent), ("token_accuracy", metrics.tokenAccuracyPercent),
+                                        ("teacher_forcing", settings.sampling.epsilon(after: updates))],
                               score: metrics.exactMatchPercent)
     }
 

@@ -89,13 +89,20 @@ public final class AnomalyTask: TrainingTask {
         return TaskBatchResult(loss: Double(loss), count: indices.count, tokens: indices.count * settings.window)
     }
 
-    /// The training windows reconstructed in evaluation mode: loss = their mean error, and the
-    /// threshold they set (also a metric).
-    public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+    /// The reconstruction errors of `shard`'s part of the training windows in evaluation mode,
+    /// as `items` (the threshold is chosen on all of them); nil for the test split (there is none).
+    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> EvaluationSums? {
         guard split == .validation else { return nil }
-        guard let errors = Self.windowErrors(model, windows, batchSize: settings.evalBatchSize, shouldStop: shouldStop) else {
-            return nil
-        }
+        guard let errors = Self.windowErrors(model, windows, part: shard.columns(of: windows.count), batchSize: settings.evalBatchSize,
+                                             shouldStop: shouldStop) else { return nil }
+        return EvaluationSums(items: errors)
+    }
+
+    /// Loss = the windows' mean error (the score is −loss), and the threshold it sets (also a
+    /// metric, and kept for the checkpoints).
+    public func evaluation(of split: DataSplit, from sums: EvaluationSums) throws -> TaskEvaluation {
+        try sums.expect(counts: 0, sums: 0, of: "an anomaly detector's")
+        let errors = sums.items
         let mean = errors.reduce(0, +) / Double(errors.count)
         threshold = mean.isFinite ? try AnomalyScoring.threshold(errors, rule: settings.threshold) : .nan
         return TaskEvaluation(loss: mean, metrics: [("threshold", threshold)], score: -mean)
@@ -106,15 +113,16 @@ public final class AnomalyTask: TrainingTask {
         threshold = text.flatMap(Double.init) ?? .nan
     }
 
-    /// Each window's mean squared reconstruction error, in evaluation batches; nil if
-    /// `shouldStop` interrupted it.
-    static func windowErrors(_ model: SequenceAutoencoder<Float>, _ windows: SeriesWindows, batchSize: Int,
+    /// The mean squared reconstruction error of each window of `part` (all by default), in evaluation
+    /// batches; nil if `shouldStop` interrupted it.
+    static func windowErrors(_ model: SequenceAutoencoder<Float>, _ windows: SeriesWindows, part: Range<Int>? = nil, batchSize: Int,
                              shouldStop: () -> Bool = { false }) -> [Double]? {
+        let part = part ?? 0..<windows.count
         var errors: [Double] = []
-        errors.reserveCapacity(windows.count)
-        for first in Swift.stride(from: 0, to: windows.count, by: batchSize) {
+        errors.reserveCapacity(part.count)
+        for first in Swift.stride(from: part.lowerBound, to: part.upperBound, by: batchSize) {
             if shouldStop() { return nil }
-            let indices = Array(first..<min(first + batchSize, windows.count))
+            let indices = Array(first..<min(first + batchSize, part.upperBound))
             errors += model.windowErrors(x: windows.inputs(indices), steps: windows.window)
         }
         return errors

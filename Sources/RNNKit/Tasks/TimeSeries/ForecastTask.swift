@@ -74,31 +74,63 @@ public final class ForecastTask: TrainingTask {
                                tokens: indices.count * data.settings.window)
     }
 
-    /// Validation: loss (scaled MSE), MAE and RMSE in the series' units over the validation
-    /// windows (or the training windows without a validation part); test: the backtest.
-    public func evaluate(_ split: DataSplit, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+    /// The statistics of `shard`'s part of a split. Validation: the validation windows (or the
+    /// training windows without a validation part) in evaluation batches, `counts` = [values
+    /// of the first target], `sums` = [squared scaled error over every target, absolute and
+    /// squared error of the first target in the series' units]. Test: the backtest origins
+    /// (every Hz rows of the test part), `items` = each origin's forecast (Hz, G) in the series'
+    /// units. Nil if interrupted, or for the test of a series without a test part.
+    public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> EvaluationSums? {
         switch split {
-        case .validation: return try Self.evaluate(model, data.valid ?? data.train, data: data, shouldStop: shouldStop)
+        case .validation:
+            return try Self.validationSums(model, data.valid ?? data.train, part: shard.columns(of: (data.valid ?? data.train).count),
+                                           data: data, shouldStop: shouldStop)
         case .test:
             guard hasTestSplit else { return nil }
-            let tests = try Self.backtest(model, data: data, origins: try data.split.origins(stride: data.settings.horizon),
-                                          season: data.settings.season)
-            let b = tests[0]
+            var forecasts: [Double] = []
+            for o in shard.part(try data.split.origins(stride: data.settings.horizon)) {
+                if shouldStop() { return nil }
+                forecasts += try Self.forecast(model, data: data, origin: o)
+            }
+            return EvaluationSums(items: forecasts)
+        }
+    }
+
+    /// Validation: loss (scaled MSE), MAE and RMSE in the series' units (the score is −MAE).
+    /// Test: the backtest's MAE, RMSE, MAPE, sMAPE and MASE of the first target (loss = RMSE²).
+    public func evaluation(of split: DataSplit, from sums: EvaluationSums) throws -> TaskEvaluation {
+        switch split {
+        case .validation:
+            try sums.expect(counts: 1, sums: 3, of: "a forecaster's")
+            let count = sums.counts[0], G = data.settings.targets.count
+            let mae = sums.sums[1] / Double(max(count, 1))
+            return TaskEvaluation(loss: sums.sums[0] / Double(max(count * G, 1)),
+                                  metrics: [("mae", mae), ("rmse", (sums.sums[2] / Double(max(count, 1))).squareRoot())],
+                                  score: -mae)
+        case .test:
+            let origins = try data.split.origins(stride: data.settings.horizon)
+            let K = data.settings.horizon * data.settings.targets.count
+            guard sums.items.count == origins.count * K else {
+                throw RNNKitError("\(sums.items.count) forecast values for \(origins.count) backtest origins of \(K)")
+            }
+            let b = try Self.backtest(data: data, origins: origins, season: data.settings.season) { o in
+                Array(sums.items[(o * K)..<((o + 1) * K)])
+            }[0]
             return TaskEvaluation(loss: b.model.rmse * b.model.rmse,
                                   metrics: b.model.fields(prefix: "").compactMap { f in f.value.map { (f.key, $0) } },
                                   score: -b.model.mae)
         }
     }
 
-    /// Loss, MAE and RMSE (first target, the series' units) of `model` on `windows`, in
-    /// evaluation batches; nil if `shouldStop` interrupted it.
-    static func evaluate(_ model: Forecaster<Float>, _ windows: SeriesWindows, data: ForecastData,
-                         shouldStop: () -> Bool) throws -> TaskEvaluation? {
+    /// The validation statistics of `model` on the windows `part` of `windows`, in evaluation
+    /// batches (see `evaluationSums(_:shard:shouldStop:)`); nil if `shouldStop` interrupted it.
+    static func validationSums(_ model: Forecaster<Float>, _ windows: SeriesWindows, part: Range<Int>, data: ForecastData,
+                               shouldStop: () -> Bool) throws -> EvaluationSums? {
         let s = data.settings, G = s.targets.count, K = s.horizon * G
         var squared = 0.0, absolute = 0.0, squaredOriginal = 0.0, count = 0
-        for first in Swift.stride(from: 0, to: windows.count, by: s.evalBatchSize) {
+        for first in Swift.stride(from: part.lowerBound, to: part.upperBound, by: s.evalBatchSize) {
             if shouldStop() { return nil }
-            let indices = Array(first..<min(first + s.evalBatchSize, windows.count))
+            let indices = Array(first..<min(first + s.evalBatchSize, part.upperBound))
             let target = windows.targets(indices)
             let (forecast, sum) = model.predict(x: windows.inputs(indices), steps: s.window, target: target)
             squared += sum
@@ -113,10 +145,7 @@ public final class ForecastTask: TrainingTask {
                 count += s.horizon
             }
         }
-        let mae = absolute / Double(max(count, 1))
-        return TaskEvaluation(loss: squared / Double(max(count * G, 1)),
-                              metrics: [("mae", mae), ("rmse", (squaredOriginal / Double(max(count, 1))).squareRoot())],
-                              score: -mae)
+        return EvaluationSums(counts: [count], sums: [squared, absolute, squaredOriginal])
     }
 
     /// The forecast (Hz, G) in the series' units from the W rows before `origin`.
@@ -128,13 +157,20 @@ public final class ForecastTask: TrainingTask {
 
     /// A rolling-origin backtest of every target from `origins`, without retraining.
     static func backtest(_ model: Forecaster<Float>, data: ForecastData, origins: [Int], season: Int) throws -> [Backtest] {
-        let G = data.settings.targets.count
         var forecasts: [Int: [Double]] = [:]
         for o in origins { forecasts[o] = try forecast(model, data: data, origin: o) }
+        return try backtest(data: data, origins: origins, season: season) { forecasts[origins[$0]]! }
+    }
+
+    /// The backtest of every target from `origins`, given the forecast (Hz, G) from the i-th origin.
+    static func backtest(data: ForecastData, origins: [Int], season: Int, forecast: (Int) -> [Double]) throws -> [Backtest] {
+        let G = data.settings.targets.count
+        let position = Dictionary(origins.enumerated().map { ($1, $0) }) { first, _ in first }
         return try (0..<G).map { g in
             try Backtest(series: try data.table.values(data.settings.targets[g]), trainingRows: data.split.train.count, origins: origins,
                          horizon: data.settings.horizon, season: season) { o in
-                Swift.stride(from: g, to: forecasts[o]!.count, by: G).map { forecasts[o]![$0] }
+                let values = forecast(position[o]!)
+                return Swift.stride(from: g, to: values.count, by: G).map { values[$0] }
             }
         }
     }
