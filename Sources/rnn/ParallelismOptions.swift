@@ -46,7 +46,8 @@ enum ParallelRun {
             let comm: MPICommunicator
             do {
                 comm = try MPICommunicator.start(libraryPath: options.mpiLibrary)
-            } catch let error as RNNKitError where options.mpiLibrary == nil && error.message.hasSuffix("give the library's path") {
+            } catch let error as RNNKitError where error.message.hasSuffix("give the library's path")
+                        || error.message.hasSuffix("whose launcher started the run") {
                 throw RNNKitError(error.message + " (--mpi-library PATH)")
             }
             parallelism.communicator = comm

@@ -49,6 +49,18 @@ import Testing
         #expect(MPILaunch.threadsPerRank(allowed: 16, online: 16, localRanks: 4) == 4)   // unbound: share the machine
         #expect(MPILaunch.threadsPerRank(allowed: 1, online: 16, localRanks: 4) == 1)    // bound to one core
         #expect(MPILaunch.threadsPerRank(allowed: 2, online: 2, localRanks: 3) == 1)
+        #expect(MPILaunch.worldRanks(["MPI_LOCALNRANKS": "2"]) == nil, "a local count is not the world's")
+        #expect(MPILaunch.worldRanks(["PMI_SIZE": "3", "MPI_LOCALNRANKS": "2"]) == 3)
+    }
+
+    /// Under MPICH's Hydra (PMI_SIZE, no OMPI_ variable) MPICH's library is tried first, else
+    /// Open MPI's: a library of the other flavour would start as a singleton.
+    @Test func theLaunchersOwnMPIFlavourIsTriedFirst() {
+        let hydra = MPILibrary.defaultNames(["PMI_SIZE": "2", "MPI_LOCALNRANKS": "2"])
+        let openMPI = MPILibrary.defaultNames(["OMPI_COMM_WORLD_SIZE": "2", "PMI_SIZE": "2"])
+        #expect(hydra.firstIndex { $0.contains("mpich") || $0.contains(".12") }! < hydra.firstIndex { $0.contains("40") }!)
+        #expect(openMPI.firstIndex { $0.contains("40") }! < openMPI.firstIndex { $0.contains(".12") }!)
+        #expect(MPILibrary.defaultNames([:]) == MPILibrary.defaultNames(["OMPI_COMM_WORLD_SIZE": "1"]))
     }
 
     @Test func aMissingMPILibraryIsOneErrorNamingWhatToInstall() {

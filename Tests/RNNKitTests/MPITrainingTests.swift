@@ -55,10 +55,10 @@ struct MPITrainingTests {
 
     /// `--deterministic-reduce` with `ranks` ranks against `--local-shards ranks` in one process
     /// (and the test line of the best checkpoint, which the run has when `hasTest`).
-    func expectBitForBit(_ args: [String], ranks: Int, _ label: String, hasTest: Bool = false) throws {
+    func expectBitForBit(_ args: [String], ranks: Int, _ label: String, hasTest: Bool = false, mpich: Bool = false) throws {
         let folder = TemporaryFolder("mpi-det")
         let local = try RNNTool.run(args + ["--local-shards", String(ranks), "--out", folder.file("local")])
-        let mpi = try MPITool.run([MPITool.app(ranks, args + ["--deterministic-reduce", "--out", folder.file("mpi")])])
+        let mpi = try MPITool.run([MPITool.app(ranks, args + ["--deterministic-reduce", "--out", folder.file("mpi")])], mpich: mpich)
         #expect(local.status == 0 && mpi.status == 0, "\(label): \(local.stderr)\(mpi.stderr)")
         let a = try Self.metrics(folder.file("local")), b = try Self.metrics(folder.file("mpi"))
         #expect(!a.isEmpty && a.map(\.losses) == b.map(\.losses), "\(label): losses \(a.map(\.losses)) vs \(b.map(\.losses))")
@@ -85,6 +85,20 @@ struct MPITrainingTests {
                              "--embed", "8", "--threads", "1"], ranks: 3, "tagger")
         try expectBitForBit(["anomaly", "train", "--max-steps", "6", "--eval-every", "3", "--hidden", "8", "--threshold", "0.9",
                              "--threads", "1"], ranks: 2, "anomaly detector")
+    }
+
+    /// Under MPICH's launcher the ranks load MPICH's library by themselves (integer handles) and
+    /// reproduce the split in one process bit for bit; Open MPI's library there would see one
+    /// rank per process, which is refused before anything is written.
+    @Test(.enabled(if: MPITool.mpichLauncher != nil, "MPICH is not installed (apt-get install mpich)"))
+    func mpichRanksLoadTheirOwnLibraryAndMatchTheSplitInOneProcess() throws {
+        let args = ["classify", "train", "--batch", "7", "--max-steps", "6", "--eval-every", "3", "--hidden", "16", "--embed", "8",
+                    "--threads", "1"]
+        try expectBitForBit(args, ranks: 2, "classifier under MPICH", mpich: true)
+        let folder = TemporaryFolder("mpich-wrong-library")
+        let wrong = try MPITool.run([MPITool.app(2, args + ["--mpi-library", "libmpi.so.40", "--out", folder.file("run")])], mpich: true)
+        #expect(wrong.status != 0 && wrong.stderr.contains("is not the launcher's MPI library"), "\(wrong.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("run")))
     }
 
     @Test func ranksWithDifferentSettingsStopWithOneError() throws {

@@ -47,6 +47,11 @@ public final class MPICommunicator: Communicator {
         guard rc1 == 0, rc2 == 0, n >= 1, r >= 0, r < n else {
             throw RNNKitError("MPI could not tell this process's rank (errors \(rc1), \(rc2))")
         }
+        if let announced = MPILaunch.worldRanks(MPILaunch.processEnvironment), announced != Int(n) {
+            // A library of another flavour than the launcher's starts as a singleton (or fails):
+            // every process would train alone and write the same run folder.
+            throw RNNKitError("the MPI launcher started \(announced) ranks, but '\(lib.path)' (\(lib.flavour)) sees \(n): it is not the launcher's MPI library; load the library of the MPI whose launcher started the run")
+        }
         var text = [CChar](repeating: 0, count: 8192)
         var length: Int32 = 0
         _ = lib.libraryVersion(&text, &length)

@@ -19,6 +19,15 @@ public enum MPILaunch {
         return environment["PMIX_RANK"] != nil ? 1 : nil
     }
 
+    /// The ranks of the whole run as the launcher announced them (OMPI_COMM_WORLD_SIZE, PMI_SIZE
+    /// or PMIX_SIZE), nil when it does not say: what MPI's world must hold once initialised.
+    public static func worldRanks(_ environment: [String: String]) -> Int? {
+        for key in ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"] {
+            if let n = environment[key].flatMap(Int.init), n >= 1 { return n }
+        }
+        return nil
+    }
+
     /// Whether a launcher started this process (`launchedRanks` is not nil).
     public static func isLaunched(_ environment: [String: String]) -> Bool { launchedRanks(environment) != nil }
 

@@ -44,18 +44,24 @@ final class MPILibrary: @unchecked Sendable {
         case mpich(MPICH)
     }
 
-    /// The library names tried in order when none is given.
-    static var defaultNames: [String] {
+    /// The library names tried in order when none is given: the launcher's own flavour first —
+    /// MPICH's (libmpi.so.12, Debian's libmpich.so.12) under Hydra, which announces itself with
+    /// PMI_SIZE and no OMPI_ variable, else Open MPI's (libmpi.so.40) — then the other, then the
+    /// unversioned name.
+    static func defaultNames(_ environment: [String: String]) -> [String] {
         #if os(macOS)
-        ["libmpi.40.dylib", "libmpi.12.dylib", "/opt/homebrew/lib/libmpi.dylib", "/usr/local/lib/libmpi.dylib"]
+        let openMPI = ["libmpi.40.dylib"], mpich = ["libmpi.12.dylib", "libmpich.12.dylib"]
+        let other = ["/opt/homebrew/lib/libmpi.dylib", "/usr/local/lib/libmpi.dylib"]
         #else
-        ["libmpi.so.40", "libmpi.so.12", "libmpi.so"]
+        let openMPI = ["libmpi.so.40"], mpich = ["libmpi.so.12", "libmpich.so.12"], other = ["libmpi.so"]
         #endif
+        let hydra = environment["PMI_SIZE"] != nil && environment["OMPI_COMM_WORLD_SIZE"] == nil
+        return (hydra ? mpich + openMPI : openMPI + mpich) + other
     }
 
     /// Opens `path`, or the first of `names` that opens.
     /// - Throws: `RNNKitError` naming what to install (or the library's own error for `path`).
-    init(path given: String?, names: [String] = MPILibrary.defaultNames) throws {
+    init(path given: String?, names: [String] = MPILibrary.defaultNames(MPILaunch.processEnvironment)) throws {
         var opened: (UnsafeMutableRawPointer, String)?
         var lastError = ""
         for name in given.map({ [$0] }) ?? names {

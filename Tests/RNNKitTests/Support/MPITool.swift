@@ -27,6 +27,12 @@ enum MPITool {
     /// Whether the MPI tests can run.
     static var available: Bool { mpirun != nil }
 
+    /// MPICH's launcher (Debian's `mpirun.mpich`, Hydra), if installed.
+    static let mpichLauncher: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/mpirun.mpich" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
     /// Lets mpirun run as root (CI containers) and start more ranks than cores.
     static let environment = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"]
 
@@ -35,13 +41,14 @@ enum MPITool {
         ["-np", String(ranks), RNNTool.path] + arguments
     }
 
-    /// Starts `mpirun --oversubscribe <apps>` (apps joined by `:`), output to files.
-    static func start(_ apps: [[String]], stdout: String, stderr: String) throws -> Process {
+    /// Starts `mpirun --oversubscribe <apps>` (apps joined by `:`), output to files; with
+    /// `mpich`, MPICH's launcher instead (which oversubscribes without being told).
+    static func start(_ apps: [[String]], stdout: String, stderr: String, mpich: Bool = false) throws -> Process {
         _ = FileManager.default.createFile(atPath: stdout, contents: nil)
         _ = FileManager.default.createFile(atPath: stderr, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: mpirun!)
-        process.arguments = ["--oversubscribe"] + apps.enumerated().flatMap { $0.offset == 0 ? $0.element : [":"] + $0.element }
+        process.executableURL = URL(fileURLWithPath: mpich ? mpichLauncher! : mpirun!)
+        process.arguments = (mpich ? [] : ["--oversubscribe"]) + apps.enumerated().flatMap { $0.offset == 0 ? $0.element : [":"] + $0.element }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.standardOutput = FileHandle(forWritingAtPath: stdout)
         process.standardError = FileHandle(forWritingAtPath: stderr)
@@ -50,10 +57,10 @@ enum MPITool {
         return process
     }
 
-    /// Runs `mpirun --oversubscribe <apps>` to completion.
-    static func run(_ apps: [[String]]) throws -> RNNTool.Result {
+    /// Runs `mpirun --oversubscribe <apps>` (or MPICH's launcher) to completion.
+    static func run(_ apps: [[String]], mpich: Bool = false) throws -> RNNTool.Result {
         let folder = TemporaryFolder("mpirun-output")
-        let process = try start(apps, stdout: folder.file("out"), stderr: folder.file("err"))
+        let process = try start(apps, stdout: folder.file("out"), stderr: folder.file("err"), mpich: mpich)
         process.waitUntilExit()
         return RNNTool.Result(status: process.terminationStatus,
                               stdout: (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? "",
