@@ -23,7 +23,9 @@ public enum LearningRateSchedule: Equatable, Sendable, CustomStringConvertible {
     /// The rate of the optimizer step that follows `step` steps of the run, in `epoch`.
     /// - Parameters:
     ///   - base: η, the initial rate after any annealing.
+    ///   - step: t, the optimizer steps the run has taken so far.
     ///   - totalSteps: T, the steps the run takes (epochs × batches, or the step limit).
+    ///   - epoch: e, the epoch the step belongs to (1-based).
     public func rate(base: Double, step: Int, totalSteps: Int, epoch: Int) -> Double {
         switch self {
         case .constant:
