@@ -44,27 +44,15 @@ enum MPITool {
     /// Starts `mpirun --oversubscribe <apps>` (apps joined by `:`), output to files; with
     /// `mpich`, MPICH's launcher instead (which oversubscribes without being told).
     static func start(_ apps: [[String]], stdout: String, stderr: String, mpich: Bool = false) throws -> Process {
-        _ = FileManager.default.createFile(atPath: stdout, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderr, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: mpich ? mpichLauncher! : mpirun!)
-        process.arguments = (mpich ? [] : ["--oversubscribe"]) + apps.enumerated().flatMap { $0.offset == 0 ? $0.element : [":"] + $0.element }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = FileHandle(forWritingAtPath: stdout)
-        process.standardError = FileHandle(forWritingAtPath: stderr)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+        let arguments = (mpich ? [] : ["--oversubscribe"]) + apps.enumerated().flatMap { $0.offset == 0 ? $0.element : [":"] + $0.element }
+        return try RNNTool.spawn(mpich ? mpichLauncher! : mpirun!, arguments, stdout: stdout, stderr: stderr, environment: environment)
     }
 
     /// Runs `mpirun --oversubscribe <apps>` (or MPICH's launcher) to completion.
     static func run(_ apps: [[String]], mpich: Bool = false) throws -> RNNTool.Result {
         let folder = TemporaryFolder("mpirun-output")
         let process = try start(apps, stdout: folder.file("out"), stderr: folder.file("err"), mpich: mpich)
-        process.waitUntilExit()
-        return RNNTool.Result(status: process.terminationStatus,
-                              stdout: (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? "",
-                              stderr: (try? String(contentsOfFile: folder.file("err"), encoding: .utf8)) ?? "")
+        return RNNTool.Result(waitingFor: process, outputIn: folder)
     }
 
     /// The processes mpirun started (its children), by `OMPI_COMM_WORLD_RANK`.

@@ -25,10 +25,7 @@ enum RNNTool {
         let folder = TemporaryFolder("rnn-output")
         let process = try start(arguments, stdout: folder.file("out"), stderr: folder.file("err"), environment: environment,
                                 sourceLocation: sourceLocation)
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOfFile: folder.file("err"), encoding: .utf8)) ?? "")
+        return Result(waitingFor: process, outputIn: folder)
     }
 
     /// Starts `rnn` with its output going to the files `stdout` and `stderr`.
@@ -38,10 +35,17 @@ enum RNNTool {
             Issue.record("the rnn executable is not at \(path); build it with 'swift build'", sourceLocation: sourceLocation)
             throw CocoaError(.fileNoSuchFile)
         }
+        return try spawn(path, arguments, stdout: stdout, stderr: stderr, environment: environment)
+    }
+
+    /// Starts `executable` (rnn, or a launcher that starts it) with its output going to the
+    /// files `stdout` and `stderr`, `environment` added to this process's.
+    static func spawn(_ executable: String, _ arguments: [String], stdout: String, stderr: String,
+                      environment: [String: String]) throws -> Process {
         _ = FileManager.default.createFile(atPath: stdout, contents: nil)
         _ = FileManager.default.createFile(atPath: stderr, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
@@ -51,5 +55,15 @@ enum RNNTool {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         return process
+    }
+}
+
+extension RNNTool.Result {
+    /// Waits for `process` and reads what it wrote to `out` and `err` in `folder`.
+    init(waitingFor process: Process, outputIn folder: TemporaryFolder) {
+        process.waitUntilExit()
+        self.init(status: process.terminationStatus,
+                  stdout: (try? String(contentsOfFile: folder.file("out"), encoding: .utf8)) ?? "",
+                  stderr: (try? String(contentsOfFile: folder.file("err"), encoding: .utf8)) ?? "")
     }
 }
