@@ -44,6 +44,22 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: RunDirectory(out).bestPath)) == before)
     }
 
+    /// `--conv3` and `--conv4`: two extra convolutions on the annotation grid, saved under the
+    /// names conv3.*, conv4.*, the last one's channels the annotation width; `--conv4` alone is refused.
+    @Test func aDeeperCNNFromTheCommandLine() throws {
+        let folder = TemporaryFolder("caption-deeper")
+        let out = folder.file("run")
+        let trained = try RNNTool.run(["caption", "train", "--train-size", "32", "--valid-size", "8", "--epochs", "1",
+                                       "--conv3", "5", "--conv4", "7", "--out", out] + Self.tiny)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let shapes = Dictionary(uniqueKeysWithValues: try SafetensorsFile(contentsOf: RunDirectory(out).bestPath).tensors
+            .map { ($0.name, $0.shape) })
+        #expect(shapes["conv3.weight"] == [5, 6, 3, 3] && shapes["conv4.weight"] == [7, 5, 3, 3])
+        #expect(shapes["init_h.weight"] == [16, 7])                                   // (H, D): D = conv4's channels
+        try BadInputTests.expectError(["caption", "train", "--conv4", "8", "--out", folder.file("x")], "--conv4 follows --conv3")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("x")))
+    }
+
     @Test func imageFilesAndTheirErrors() throws {
         let folder = TemporaryFolder("caption-files")
         var g = SeededGenerator(seed: 2)

@@ -116,6 +116,30 @@ import Testing
         try Self.expectPartsEvaluateAsTheWhole(task, items: task.valid.count, exact: ["exact_match", "token_accuracy", "bleu", "localization"])
     }
 
+    /// The captioner's validation batches run on parallel copies of the model (`ModelReplicas.forEachModel`),
+    /// one thread each: their statistics, added in batch order, are one model's bit for bit, loss
+    /// included, with 2 and 3 threads; the model's weights are untouched.
+    @Test func captionerBatchesOnParallelCopiesAreOneModels() throws {
+        let task = try SplitEvaluationTasks.captioner()
+        _ = try task.trainBatch(epoch: 1, index: 0)                                  // weights that are not the initial ones
+        for i in 0..<task.arena.count { task.arena.values[i] -= 0.5 * task.arena.gradients[i] }  // one SGD step
+        task.module.setTraining(false)
+        let weights = Array(UnsafeBufferPointer(start: task.arena.values, count: task.arena.count))
+        let alone = try #require(try CaptionTask.evaluationSums(task.model, images: task.valid, part: 0..<task.valid.count,
+                                                                ids: task.validIDs, vocabulary: task.vocabulary,
+                                                                settings: task.settings, shouldStop: { false }))
+        for threads in [2, 3] {
+            let parallel = try ComputeSettings.exclusive { () throws -> EvaluationSums? in
+                let before = Compute.threadCount
+                defer { Compute.threadCount = before }
+                Compute.threadCount = threads
+                return try task.evaluationSums(.validation, shard: .whole, shouldStop: { false })
+            }
+            #expect(parallel == alone, "\(threads) threads")
+        }
+        #expect(Array(UnsafeBufferPointer(start: task.arena.values, count: task.arena.count)) == weights)
+    }
+
     @Test func forecasterWindowsAndBacktestOrigins() throws {
         let task = try SplitEvaluationTasks.forecaster()
         try Self.expectPartsEvaluateAsTheWhole(task, items: task.data.valid!.count, exact: [])

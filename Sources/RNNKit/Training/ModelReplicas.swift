@@ -70,6 +70,23 @@ final class ModelReplicas<Model: Module, Scalar: RNNScalar> {
         return (results.reduce(0.0) { $0 + $1.loss }, results.reduce(0) { $0 + $1.count })
     }
 
+    /// Runs `body(model, k)` for k in 0..<workers in parallel — k = 0 on the primary, the others
+    /// on replicas holding the primary's values and mode — for work that reads the models only
+    /// (an evaluation): no gradients are combined and the primary's random generators are left
+    /// as they are. The caller gives each worker its own share and keeps the results in a fixed
+    /// order, so that they do not depend on the number of workers.
+    func forEachModel(workers: Int, _ body: (Model, Int) -> Void) {
+        precondition(workers >= 1, "ModelReplicas: at least one worker")
+        if workers == 1 { return body(primary, 0) }
+        while replicas.count < workers - 1 { replicas.append(makeReplica()) }
+        let values = arena(primary)
+        for replica in replicas.prefix(workers - 1) {
+            arena(replica).copyValues(from: values)
+            replica.setTraining(primary.isTraining)
+        }
+        parallelFor(count: workers) { k in body(k == 0 ? primary : replicas[k - 1], k) }
+    }
+
     /// Each shard's (loss, count) from `body`, shard k on thread k, shard 0 on the primary.
     private func runShards(_ shards: Int, _ body: (Model, Int) -> (loss: Double, count: Int)) -> [(loss: Double, count: Int)] {
         prepare(replicas: shards - 1)

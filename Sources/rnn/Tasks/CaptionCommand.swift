@@ -91,6 +91,8 @@ struct CaptionTrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Channels of the first convolution. (default: 16)") var conv1: Int?
     @Option(parsing: .unconditional, help: "Channels of the second convolution (the annotation width). (default: 32)") var conv2: Int?
     @Option(parsing: .unconditional, help: "A deeper CNN than the twin's: channels of a third 3×3 convolution + ReLU on the annotation grid (no pooling); they become the annotation width. (default: none)") var conv3: Int?
+    @Option(parsing: .unconditional, help: "Deeper still: channels of a fourth 3×3 convolution + ReLU after --conv3's, on the same grid; they become the annotation width. (default: none)") var conv4: Int?
+    @Option(parsing: .unconditional, help: "A fifth, after --conv4's. (default: none)") var conv5: Int?
     @Option(parsing: .unconditional, help: "Word embedding width. (default: 32)") var embed: Int?
     @Option(parsing: .unconditional, help: "LSTM hidden units. (default: 128)") var hidden: Int?
     @Option(parsing: .unconditional, help: "Width of the attention's hidden layer. (default: 64)") var attentionSize: Int?
@@ -110,7 +112,7 @@ struct CaptionTrainCommand: ParsableCommand {
                                    : .cnn(channels: 1, conv1: conv1 ?? 16, conv2: conv2 ?? 32), vocabularySize: 2,
                                embeddingSize: embed ?? 32, hiddenSize: hidden ?? 128, attentionSize: attentionSize ?? 64,
                                doublyStochastic: doublyStochastic ?? (data.isShapes ? Self.shapesDoublyStochastic : 1),
-                               extraConvolutions: conv3.map { [$0] } ?? [])
+                               extraConvolutions: [conv3, conv4, conv5].compactMap { $0 })
     }
 
     var settings: CaptionSettings {
@@ -122,9 +124,11 @@ struct CaptionTrainCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if data.features != nil && (conv1 != nil || conv2 != nil || conv3 != nil) {
-            throw ValidationError("--conv1, --conv2 and --conv3 size the built-in CNN, which --features replaces")
+        if data.features != nil && (conv1 != nil || conv2 != nil || conv3 != nil || conv4 != nil || conv5 != nil) {
+            throw ValidationError("--conv1 … --conv5 size the built-in CNN, which --features replaces")
         }
+        if conv4 != nil && conv3 == nil { throw ValidationError("--conv4 follows --conv3: give both") }
+        if conv5 != nil && conv4 == nil { throw ValidationError("--conv5 follows --conv4: give both") }
         do {
             try settings.validate()
             try model.validate()
@@ -134,7 +138,7 @@ struct CaptionTrainCommand: ParsableCommand {
     }
 
     var otherOptionsGiven: Bool {
-        data.anyGiven || conv1 != nil || conv2 != nil || conv3 != nil || embed != nil || hidden != nil || attentionSize != nil
+        data.anyGiven || conv1 != nil || conv2 != nil || conv3 != nil || conv4 != nil || conv5 != nil || embed != nil || hidden != nil || attentionSize != nil
             || doublyStochastic != nil || maxLength != nil
     }
 

@@ -132,7 +132,7 @@ public final class CaptionTask: TrainingTask {
     public func evaluationSums(_ split: DataSplit, shard: BatchShard, shouldStop: () -> Bool) throws -> EvaluationSums? {
         guard split == .validation else { return nil }
         return try Self.evaluationSums(model, images: valid, part: shard.columns(of: valid.count), ids: validIDs,
-                                       vocabulary: vocabulary, settings: settings, shouldStop: shouldStop)
+                                       vocabulary: vocabulary, settings: settings, replicas: replicas, shouldStop: shouldStop)
     }
 
     /// Teacher-forced cross-entropy and greedy-caption metrics (see `evaluation(from:)`).
@@ -140,11 +140,14 @@ public final class CaptionTask: TrainingTask {
         try Self.evaluation(from: sums)
     }
 
-    /// Loss and metrics of `model` on `images` with encoded captions `ids`; nil if interrupted.
+    /// Loss and metrics of `model` on `images` with encoded captions `ids`, its evaluation
+    /// batches on parallel copies of the model; nil if interrupted.
     static func evaluate(_ model: Captioner<Float>, images: CaptionedImages, ids: [[Int]], vocabulary: Seq2SeqVocabulary,
                          settings: CaptionSettings, shouldStop: () -> Bool) throws -> TaskEvaluation? {
+        let replicas = ModelReplicas(primary: model, arena: { $0.arena }, makeReplica: { [configuration = model.configuration] in
+            try! Captioner<Float>(configuration, seed: 0) })                                   // valid: the model was built from it
         guard let sums = try evaluationSums(model, images: images, part: 0..<images.count, ids: ids, vocabulary: vocabulary,
-                                            settings: settings, shouldStop: shouldStop) else { return nil }
+                                            settings: settings, replicas: replicas, shouldStop: shouldStop) else { return nil }
         return try evaluation(from: sums)
     }
 
@@ -152,48 +155,95 @@ public final class CaptionTask: TrainingTask {
     /// batches of `evalBatchSize`: `counts` = [caption tokens in the loss, the greedy captions'
     /// `Seq2SeqMetrics.counts` (4) and `CorpusBleu.counts` (11), the words whose attention peak
     /// lies in their region, the words with a region], `sums` = [loss sum]; nil if interrupted.
+    /// With `replicas` (whose primary is `model`), the batches run on one thread each, in
+    /// parallel; their statistics are added in batch order, so the result is the same.
     static func evaluationSums(_ model: Captioner<Float>, images: CaptionedImages, part: Range<Int>, ids: [[Int]],
                                vocabulary: Seq2SeqVocabulary, settings: CaptionSettings,
+                               replicas: ModelReplicas<Captioner<Float>, Float>? = nil,
                                shouldStop: () -> Bool) throws -> EvaluationSums? {
-        var lossSum = 0.0, count = 0
-        var hypotheses: [[String]] = [], located = 0, grounded = 0
-        let (h, w) = Captioner<Float>.annotationGrid(height: images.height, width: images.width)
-        for first in stride(from: part.lowerBound, to: part.upperBound, by: settings.evalBatchSize) {
-            if shouldStop() { return nil }
-            let chunk = first..<min(first + settings.evalBatchSize, part.upperBound)
-            let x = images.images(Array(chunk)[...], as: Float.self)
-            let (input, output, _) = teacherForced(Array(ids[chunk]))
-            let (logits, _) = model.forward(input: x, captionIn: input)
-            let r = logits.scalars.withUnsafeBufferPointer { y in
-                output.withUnsafeBufferPointer {
-                    softmaxCrossEntropy(logits: y.baseAddress!, targets: $0.baseAddress!, rows: output.count,
-                                        classes: model.configuration.vocabularySize, ignoreIndex: 0,
-                                        gradient: UnsafeMutablePointer<Float>?.none)
+        let chunks = stride(from: part.lowerBound, to: part.upperBound, by: settings.evalBatchSize).map {
+            $0..<min($0 + settings.evalBatchSize, part.upperBound)
+        }
+        var results = [BatchStatistics?](repeating: nil, count: chunks.count)
+        let workers = replicas == nil ? 1 : min(Compute.threadCount, chunks.count)
+        if let replicas, workers > 1 {
+            var stopped = [Bool](repeating: false, count: workers)
+            results.withUnsafeMutableBufferPointer { out in
+                stopped.withUnsafeMutableBufferPointer { flags in
+                    replicas.forEachModel(workers: workers) { replica, k in
+                        for c in stride(from: k, to: chunks.count, by: workers) {
+                            if shouldStop() { flags[k] = true; return }
+                            out[c] = batchStatistics(replica, images: images, chunk: chunks[c], ids: ids, vocabulary: vocabulary,
+                                                     settings: settings)
+                        }
+                    }
                 }
             }
-            if r.count > 0 { lossSum += Double(r.loss) * Double(r.count); count += r.count }
-            let decoded = model.greedyCaptions(input: x, maxLength: settings.maxLength, beginID: Seq2SeqVocabulary.beginID,
-                                               endID: Seq2SeqVocabulary.endID)
-            hypotheses += decoded.words.map(vocabulary.decode)
-            guard let regions = images.regions else { continue }
-            for (k, i) in chunk.enumerated() {
-                for (t, region) in regions[i].enumerated() {
-                    guard let region else { continue }
-                    grounded += 1
-                    guard t < decoded.attention[k].count else { continue }
-                    let alpha = decoded.attention[k][t]
-                    var p = 0
-                    for q in 1..<alpha.count where alpha[q] > alpha[p] { p = q }
-                    // The centre of annotation p's cell of the image.
-                    let row = (2 * (p / w) + 1) * images.height / (2 * h), column = (2 * (p % w) + 1) * images.width / (2 * w)
-                    if region.contains(row: row, column: column) { located += 1 }
-                }
+            if stopped.contains(true) { return nil }
+        } else {
+            for (c, chunk) in chunks.enumerated() {
+                if shouldStop() { return nil }
+                results[c] = batchStatistics(model, images: images, chunk: chunk, ids: ids, vocabulary: vocabulary, settings: settings)
             }
+        }
+        var lossSum = 0.0, count = 0, hypotheses: [[String]] = [], located = 0, grounded = 0
+        for r in results {
+            guard let r else { return nil }
+            lossSum += r.lossSum; count += r.count; hypotheses += r.hypotheses
+            located += r.located; grounded += r.grounded
         }
         let references = Array(images.captions[part])
         return EvaluationSums(counts: [count] + (try Seq2SeqMetrics.counts(hypotheses: hypotheses, references: references))
                                   + (try CorpusBleu.counts(hypotheses: hypotheses, references: references)) + [located, grounded],
                               sums: [lossSum])
+    }
+
+    /// One evaluation batch's part of `evaluationSums`.
+    struct BatchStatistics {
+        /// The teacher-forced cross-entropy summed over the counted tokens, and their number.
+        var lossSum: Double, count: Int
+        /// The greedy captions, as words.
+        var hypotheses: [[String]]
+        /// Words whose attention peak lies in their region; words with a region.
+        var located: Int, grounded: Int
+    }
+
+    /// The teacher-forced loss and the greedy captions of the images `chunk`: one run of the
+    /// encoder serves both.
+    static func batchStatistics(_ model: Captioner<Float>, images: CaptionedImages, chunk: Range<Int>, ids: [[Int]],
+                                vocabulary: Seq2SeqVocabulary, settings: CaptionSettings) -> BatchStatistics {
+        let (h, w) = Captioner<Float>.annotationGrid(height: images.height, width: images.width)
+        let x = images.images(Array(chunk)[...], as: Float.self)
+        let (input, output, _) = teacherForced(Array(ids[chunk]))
+        let (logits, _) = model.forward(input: x, captionIn: input)
+        let r = logits.scalars.withUnsafeBufferPointer { y in
+            output.withUnsafeBufferPointer {
+                softmaxCrossEntropy(logits: y.baseAddress!, targets: $0.baseAddress!, rows: output.count,
+                                    classes: model.configuration.vocabularySize, ignoreIndex: 0,
+                                    gradient: UnsafeMutablePointer<Float>?.none)
+            }
+        }
+        var statistics = BatchStatistics(lossSum: r.count > 0 ? Double(r.loss) * Double(r.count) : 0, count: max(r.count, 0),
+                                         hypotheses: [], located: 0, grounded: 0)
+        // The annotations of this batch are still the model's: greedy decoding starts from them.
+        let decoded = model.greedy(maxLength: settings.maxLength, beginID: Seq2SeqVocabulary.beginID,
+                                   endID: Seq2SeqVocabulary.endID)
+        statistics.hypotheses = decoded.words.map(vocabulary.decode)
+        guard let regions = images.regions else { return statistics }
+        for (k, i) in chunk.enumerated() {
+            for (t, region) in regions[i].enumerated() {
+                guard let region else { continue }
+                statistics.grounded += 1
+                guard t < decoded.attention[k].count else { continue }
+                let alpha = decoded.attention[k][t]
+                var p = 0
+                for q in 1..<alpha.count where alpha[q] > alpha[p] { p = q }
+                // The centre of annotation p's cell of the image.
+                let row = (2 * (p / w) + 1) * images.height / (2 * h), column = (2 * (p % w) + 1) * images.width / (2 * w)
+                if region.contains(row: row, column: column) { statistics.located += 1 }
+            }
+        }
+        return statistics
     }
 
     /// Loss, exact match, token accuracy and BLEU of the greedy captions, and the share of
