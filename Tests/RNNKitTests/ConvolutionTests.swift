@@ -15,6 +15,10 @@ import Testing
         (4, 1, 2, 4, 7, (4, 3), (1, 2), (2, 2)),        // padding wider than half the kernel
         (2, 3, 2, 3, 3, (3, 3), (3, 3), (3, 3)),        // stride and padding as large as the kernel
         (2, 17, 33, 13, 12, (3, 3), (1, 1), (1, 1)),    // GEMM sizes past the register tiles
+        (2, 2, 3, 6, 8, (5, 5), (1, 1), (2, 2)),        // "same" 5 × 5: columns shifted by up to 2
+        (1, 1, 2, 3, 2, (5, 5), (1, 1), (2, 2)),        // shifts as wide as the image
+        (2, 3, 2, 5, 4, (3, 1), (1, 1), (1, 0)),        // "same" with padding on the rows only
+        (2, 2, 2, 4, 5, (1, 3), (1, 1), (0, 1)),        // … and on the columns only
     ]
 
     static func geometry(_ s: (Int, Int, Int, Int, Int, (Int, Int), (Int, Int), (Int, Int))) -> ConvolutionGeometry {

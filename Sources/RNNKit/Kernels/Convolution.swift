@@ -124,12 +124,7 @@ func convolutionBackward<Scalar: RNNScalar>(
             if isPointwise(g) { patches = xb } else { im2col(xb, g, into: cols); patches = UnsafePointer(cols) }
             gemm(transA: false, transB: true, m: O, n: K, k: N, alpha: 1, a: dyb, lda: N,
                  b: patches, ldb: N, beta: 1, c: dw, ldc: K)                  // dW += dy_b · X̂_bᵀ
-            for o in 0..<O {
-                let row = dyb + o * N
-                var sum = Scalar(0)
-                for n in 0..<N { sum += row[n] }
-                db[o] += sum
-            }
+            for o in 0..<O { db[o] += interleavedSum(dyb + o * N, count: N) }
             guard let dx else { continue }
             let dxb = dx + b * g.inputCount                                    // (C, H, W)
             if isPointwise(g) {

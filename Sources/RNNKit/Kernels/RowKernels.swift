@@ -43,6 +43,25 @@ func accumulateColumnSums<Scalar: RNNScalar>(
     }
 }
 
+/// Σ x[0 ..< count] in eight interleaved partial sums (x[i] goes to sum i mod 8), added pairwise
+/// at the end: one vector of adds per eight elements instead of a chain of dependent adds (the
+/// gradient of a bias over a plane of positions).
+@specialized(where Scalar == Float)
+@specialized(where Scalar == Double)
+func interleavedSum<Scalar: RNNScalar>(_ x: UnsafePointer<Scalar>, count: Int) -> Scalar {
+    var s0 = Scalar(0), s1 = Scalar(0), s2 = Scalar(0), s3 = Scalar(0)
+    var s4 = Scalar(0), s5 = Scalar(0), s6 = Scalar(0), s7 = Scalar(0)
+    var i = 0
+    while i + 8 <= count {
+        s0 += x[i]; s1 += x[i + 1]; s2 += x[i + 2]; s3 += x[i + 3]
+        s4 += x[i + 4]; s5 += x[i + 5]; s6 += x[i + 6]; s7 += x[i + 7]
+        i += 8
+    }
+    var tail = Scalar(0)
+    while i < count { tail += x[i]; i += 1 }
+    return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + tail
+}
+
 /// Copies `rows` rows of `cols` elements from `src` (leading dimension lds) to `dst`
 /// (leading dimension ldd).
 @specialized(where Scalar == Float)
