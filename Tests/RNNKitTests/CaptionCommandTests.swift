@@ -45,7 +45,8 @@ import Testing
     }
 
     /// `--conv3` and `--conv4`: two extra convolutions on the annotation grid, saved under the
-    /// names conv3.*, conv4.*, the last one's channels the annotation width; `--conv4` alone is refused.
+    /// names conv3.*, conv4.*, the last one's channels the annotation width; `--conv4` without
+    /// `--conv3` (or `--conv5` without `--conv4`) is refused.
     @Test func aDeeperCNNFromTheCommandLine() throws {
         let folder = TemporaryFolder("caption-deeper")
         let out = folder.file("run")
@@ -57,6 +58,8 @@ import Testing
         #expect(shapes["conv3.weight"] == [5, 6, 3, 3] && shapes["conv4.weight"] == [7, 5, 3, 3])
         #expect(shapes["init_h.weight"] == [16, 7])                                   // (H, D): D = conv4's channels
         try BadInputTests.expectError(["caption", "train", "--conv4", "8", "--out", folder.file("x")], "--conv4 follows --conv3")
+        try BadInputTests.expectError(["caption", "train", "--conv3", "8", "--conv5", "8", "--out", folder.file("x")],
+                                      "--conv5 follows --conv4")
         #expect(!FileManager.default.fileExists(atPath: folder.file("x")))
     }
 
