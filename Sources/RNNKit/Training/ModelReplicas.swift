@@ -78,12 +78,7 @@ final class ModelReplicas<Model: Module, Scalar: RNNScalar> {
     func forEachModel(workers: Int, _ body: (Model, Int) -> Void) {
         precondition(workers >= 1, "ModelReplicas: at least one worker")
         if workers == 1 { return body(primary, 0) }
-        while replicas.count < workers - 1 { replicas.append(makeReplica()) }
-        let values = arena(primary)
-        for replica in replicas.prefix(workers - 1) {
-            arena(replica).copyValues(from: values)
-            replica.setTraining(primary.isTraining)
-        }
+        prepare(replicas: workers - 1, forTraining: false)
         parallelFor(count: workers) { k in body(k == 0 ? primary : replicas[k - 1], k) }
     }
 
@@ -98,17 +93,19 @@ final class ModelReplicas<Model: Module, Scalar: RNNScalar> {
         return results
     }
 
-    /// Makes `count` replicas with the primary's values, training mode and fresh dropout
-    /// generators drawn from the primary's, and zero gradients.
-    private func prepare(replicas count: Int) {
+    /// Makes `count` replicas with the primary's values and mode; for training, also zero
+    /// gradients and fresh dropout generators drawn from the primary's (an evaluation leaves the
+    /// primary's generators as they are).
+    private func prepare(replicas count: Int, forTraining: Bool = true) {
         while replicas.count < count { replicas.append(makeReplica()) }
-        var generators = primary.randomGenerators
+        var generators = forTraining ? primary.randomGenerators : []
         let values = arena(primary)
         for replica in replicas.prefix(count) {
             let a = arena(replica)
             a.copyValues(from: values)
-            a.zeroGradients()
             replica.setTraining(primary.isTraining)
+            guard forTraining else { continue }
+            a.zeroGradients()
             if !generators.isEmpty {
                 replica.randomGenerators = generators.indices.map { SeededGenerator(seed: generators[$0].next()) }
             }
