@@ -118,7 +118,8 @@ import Testing
 
     /// The captioner's validation batches run on parallel copies of the model (`ModelReplicas.forEachModel`),
     /// one thread each: their statistics, added in batch order, are one model's bit for bit, loss
-    /// included, with 2 and 3 threads; the model's weights are untouched.
+    /// included, with 2 and 3 threads; the model's weights are untouched; an interrupted
+    /// evaluation is nil.
     @Test func captionerBatchesOnParallelCopiesAreOneModels() throws {
         let task = try SplitEvaluationTasks.captioner()
         _ = try task.trainBatch(epoch: 1, index: 0)                                  // weights that are not the initial ones
@@ -136,6 +137,22 @@ import Testing
                 return try task.evaluationSums(.validation, shard: .whole, shouldStop: { false })
             }
             #expect(parallel == alone, "\(threads) threads")
+        }
+        // Told to stop before the first batch, or after the first one a worker asks: nil.
+        for allowed in [0, 1] {
+            let asked = NSLock()
+            nonisolated(unsafe) var questions = 0
+            let stopped = try ComputeSettings.exclusive { () throws -> EvaluationSums? in
+                let before = Compute.threadCount
+                defer { Compute.threadCount = before }
+                Compute.threadCount = 2
+                return try task.evaluationSums(.validation, shard: .whole, shouldStop: {
+                    asked.lock(); defer { asked.unlock() }
+                    questions += 1
+                    return questions > allowed
+                })
+            }
+            #expect(stopped == nil, "stopped after \(allowed) batch")
         }
         #expect(Array(UnsafeBufferPointer(start: task.arena.values, count: task.arena.count)) == weights)
     }

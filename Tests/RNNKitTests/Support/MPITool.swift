@@ -6,32 +6,30 @@ import Testing
 enum MPITool {
     /// `mpirun` on the PATH, if it is Open MPI's.
     static let mpirun: String? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            let candidate = "\(folder)/mpirun"
-            guard FileManager.default.isExecutableFile(atPath: candidate) else { continue }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: candidate)
-            process.arguments = ["--version"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            guard (try? process.run()) != nil else { return nil }
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return output.contains("Open MPI") ? candidate : nil
-        }
-        return nil
+        guard let candidate = onPath("mpirun") else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: candidate)
+        process.arguments = ["--version"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        guard (try? process.run()) != nil else { return nil }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return output.contains("Open MPI") ? candidate : nil
     }()
 
     /// Whether the MPI tests can run.
     static var available: Bool { mpirun != nil }
 
     /// MPICH's launcher (Debian's `mpirun.mpich`, Hydra), if installed.
-    static let mpichLauncher: String? = {
+    static let mpichLauncher: String? = onPath("mpirun.mpich")
+
+    /// The first executable `name` in a folder of PATH, as the shell would find it.
+    static func onPath(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/mpirun.mpich" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
 
     /// Lets mpirun run as root (CI containers) and start more ranks than cores.
     static let environment = ["OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"]

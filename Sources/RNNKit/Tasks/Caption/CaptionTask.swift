@@ -164,27 +164,19 @@ public final class CaptionTask: TrainingTask {
         let chunks = stride(from: part.lowerBound, to: part.upperBound, by: settings.evalBatchSize).map {
             $0..<min($0 + settings.evalBatchSize, part.upperBound)
         }
+        // Worker k measures batches k, k + workers, …; one that is told to stop leaves its
+        // remaining batches nil, and the sums below are then nil too.
+        let workers = replicas == nil ? 1 : max(1, min(Compute.threadCount, chunks.count))
         var results = [BatchStatistics?](repeating: nil, count: chunks.count)
-        let workers = replicas == nil ? 1 : min(Compute.threadCount, chunks.count)
-        if let replicas, workers > 1 {
-            var stopped = [Bool](repeating: false, count: workers)
-            results.withUnsafeMutableBufferPointer { out in
-                stopped.withUnsafeMutableBufferPointer { flags in
-                    replicas.forEachModel(workers: workers) { replica, k in
-                        for c in stride(from: k, to: chunks.count, by: workers) {
-                            if shouldStop() { flags[k] = true; return }
-                            out[c] = batchStatistics(replica, images: images, chunk: chunks[c], ids: ids, vocabulary: vocabulary,
-                                                     settings: settings)
-                        }
-                    }
+        results.withUnsafeMutableBufferPointer { out in
+            func measure(_ worker: Captioner<Float>, _ k: Int) {
+                for c in stride(from: k, to: chunks.count, by: workers) {
+                    if shouldStop() { return }
+                    out[c] = batchStatistics(worker, images: images, chunk: chunks[c], ids: ids, vocabulary: vocabulary,
+                                             settings: settings)
                 }
             }
-            if stopped.contains(true) { return nil }
-        } else {
-            for (c, chunk) in chunks.enumerated() {
-                if shouldStop() { return nil }
-                results[c] = batchStatistics(model, images: images, chunk: chunk, ids: ids, vocabulary: vocabulary, settings: settings)
-            }
+            if let replicas { replicas.forEachModel(workers: workers, measure) } else { measure(model, 0) }
         }
         var lossSum = 0.0, count = 0, hypotheses: [[String]] = [], located = 0, grounded = 0
         for r in results {
