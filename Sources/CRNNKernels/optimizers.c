@@ -1,6 +1,7 @@
-// Optimizer update kernels (see rnnkit_optimizers.h). One body per optimizer, instantiated at
-// 16 lanes (AVX-512F), 8 lanes (AVX2+FMA) and 1 lane (portable, scalar fmaf). Every fused
-// multiply-add here is one in the Swift reference, so all paths give the same bits.
+// Optimizer update kernels (see rnnkit_optimizers.h). One body per optimizer and one for the
+// weight average's lerp, instantiated at 16 lanes (AVX-512F), 8 lanes (AVX2+FMA) and 1 lane
+// (portable, scalar fmaf). Every fused multiply-add here is one in the Swift reference, so all
+// paths give the same bits.
 #include "rnnkit_optimizers.h"
 #include "isa.h"
 #include <math.h>
@@ -67,6 +68,14 @@ static ATTR void adagrad_##SFX(float *theta, const float *grad, float *sum, intp
         STORE(sum + k, s, r);                                                                   \
         STORE(theta + k, th + ((V)nlr * d) / (SQRT_IMPL(s) + eps), r);                          \
     }                                                                                           \
+}                                                                                               \
+static ATTR void lerp_##SFX(float *avg, const float *live, intptr_t n, float w) {               \
+    for (intptr_t k = 0; k < n; k += W) {                                                       \
+        intptr_t r = n - k;                                                                     \
+        V a = LOAD(avg + k, r), x = LOAD(live + k, r);                                          \
+        a = w < 0.5f ? FMA_IMPL((V)w, x - a, a) : FMA_IMPL((V)(w - 1.0f), x - a, x);            \
+        STORE(avg + k, a, r);                                                                   \
+    }                                                                                           \
 }
 
 // Portable: one element at a time with correctly rounded fmaf and sqrtf.
@@ -119,4 +128,8 @@ void rnnkit_rmsprop_step_f32(float *theta, const float *grad, float *v, float *b
 void rnnkit_adagrad_step_f32(float *theta, const float *grad, float *sum, intptr_t n,
                              float weight_decay, float eps, float neg_lr) {
     DISPATCH(adagrad, theta, grad, sum, n, weight_decay, eps, neg_lr)
+}
+
+void rnnkit_lerp_f32(float *avg, const float *live, intptr_t n, float w) {
+    DISPATCH(lerp, avg, live, n, w)
 }

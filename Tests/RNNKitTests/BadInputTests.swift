@@ -67,6 +67,10 @@ import Testing
         try Self.expectError(base + ["--lr-schedule", "step", "--lr-gamma", "2"], "factor must be in (0, 1]")
         try Self.expectError(["classify", "train", "--out", inputs.folder.file("never-created"), "--lr-schedule", "step", "--lr-step-epochs", "0"],
                              "epoch interval must be in 1...")
+        let classify = ["classify", "train", "--out", inputs.folder.file("never-created")]
+        try Self.expectError(classify + ["--ema-decay", "1"], "the weight average's decay must be in (0, 1), got 1.0")
+        try Self.expectError(classify + ["--swa-start", "0"], "the weight average's first epoch must be in 1...")
+        try Self.expectError(classify + ["--ema-decay", "0.99", "--swa-start", "2"], "--ema-decay and --swa-start are two ways of averaging the weights; give one")
         #expect(!FileManager.default.fileExists(atPath: inputs.folder.file("never-created")))
     }
 

@@ -61,6 +61,38 @@ import Testing
         }
     }
 
+    /// col2im (with its one-run-per-offset path for "same" stride-1 shapes) equals the adjoint
+    /// written from the definition, X̂[(c·kH + i)·kW + j, oy·Wo + ox] added onto
+    /// x[c, oy·sH − pH + i, ox·sW − pW + j], bit for bit: every pixel receives its entries in
+    /// the same order.
+    @Test func col2imIsTheAdjointOfTheDefinition() {
+        for (i, s) in Self.shapes.enumerated() {
+            let g = Self.geometry(s)
+            let N = g.outputHeight * g.outputWidth
+            let cols = LayerTestData.uniform(g.patchSize * N, seed: UInt64(7 * i)).map { Float($0) }
+            var expected = [Float](repeating: 0, count: g.inputCount)
+            for c in 0..<g.inChannels {
+                for ki in 0..<g.kernelHeight {
+                    for kj in 0..<g.kernelWidth {
+                        for oy in 0..<g.outputHeight {
+                            for ox in 0..<g.outputWidth {
+                                let iy: Int = oy * g.strideHeight - g.paddingHeight + ki
+                                let ix: Int = ox * g.strideWidth - g.paddingWidth + kj
+                                guard (0..<g.height).contains(iy), (0..<g.width).contains(ix) else { continue }
+                                let k: Int = (c * g.kernelHeight + ki) * g.kernelWidth + kj
+                                let pixel: Int = (c * g.height + iy) * g.width + ix
+                                expected[pixel] += cols[k * N + oy * g.outputWidth + ox]
+                            }
+                        }
+                    }
+                }
+            }
+            var scratch = cols, dx = [Float](repeating: 0, count: g.inputCount)
+            scratch.withUnsafeMutableBufferPointer { c in dx.withUnsafeMutableBufferPointer { col2im(c.baseAddress!, g, addingInto: $0.baseAddress!) } }
+            #expect(dx == expected, "shape \(i)")
+        }
+    }
+
     /// The fused calls (each image's output handed to an epilogue, each image's dy written by a
     /// prologue) give the plain calls' results bit for bit.
     @Test func fusedCallsEqualThePlainOnes() {

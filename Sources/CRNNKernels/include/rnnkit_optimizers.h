@@ -27,6 +27,11 @@ void rnnkit_rmsprop_step_f32(float *theta, const float *grad, float *v, float *b
 void rnnkit_adagrad_step_f32(float *theta, const float *grad, float *sum, intptr_t n,
                              float weight_decay, float eps, float neg_lr);
 
+/// torch.lerp(avg, live, w) over n elements, in place (the exponential weight average):
+/// avg ← avg + w·(live − avg) for w < ½, else live + (w − 1)·(live − avg), each one fused
+/// multiply-add.
+void rnnkit_lerp_f32(float *avg, const float *live, intptr_t n, float w);
+
 #ifdef __cplusplus
 }
 #endif

@@ -74,19 +74,24 @@ private func shiftedPlane<Scalar: RNNScalar>(_ plane: UnsafePointer<Scalar>, hei
 
 /// The adjoint of `im2col`: adds every entry of `cols` (K, Ho·Wo) onto the pixel of `dx`
 /// (C, H, W) it was read from (padding entries are dropped). `dx` is accumulated into, not
-/// overwritten.
+/// overwritten. `cols` is scratch: the entries that fall in the padding may be zeroed.
 @specialized(where Scalar == Float)
 @specialized(where Scalar == Double)
-func col2im<Scalar: RNNScalar>(_ cols: UnsafePointer<Scalar>, _ g: ConvolutionGeometry,
+func col2im<Scalar: RNNScalar>(_ cols: UnsafeMutablePointer<Scalar>, _ g: ConvolutionGeometry,
                                addingInto dx: UnsafeMutablePointer<Scalar>) {
     let H = g.height, W = g.width, Ho = g.outputHeight, Wo = g.outputWidth
     let kH = g.kernelHeight, kW = g.kernelWidth, sH = g.strideHeight, sW = g.strideWidth
     let pH = g.paddingHeight, pW = g.paddingWidth
+    let sameWidth = sH == 1 && sW == 1 && Wo == W
     for c in 0..<g.inChannels {
         let plane = dx + c * H * W                                         // (H, W)
         for i in 0..<kH {
             for j in 0..<kW {
                 let row = cols + ((c * kH + i) * kW + j) * Ho * Wo         // (Ho, Wo)
+                if sameWidth {
+                    addShiftedPlane(row, height: H, width: W, rowShift: i - pH, columnShift: j - pW, outputHeight: Ho, into: plane)
+                    continue
+                }
                 for oy in 0..<Ho {
                     let iy = oy * sH - pH + i
                     guard iy >= 0 && iy < H else { continue }
@@ -104,4 +109,24 @@ func col2im<Scalar: RNNScalar>(_ cols: UnsafePointer<Scalar>, _ g: ConvolutionGe
             }
         }
     }
+}
+
+/// The adjoint of `shiftedPlane`: plane (H, W)[oy + dy, ox + dx] += out (Ho, W)[oy, ox] wherever
+/// that pixel is inside the plane. The entries whose column would wrap into the neighbouring row
+/// are zeroed in `out` first, so the valid rows add as one contiguous run. Each pixel of the
+/// plane receives at most one entry per call, so the sums are the row-by-row loop's bit for bit.
+@inline(__always)
+private func addShiftedPlane<Scalar: RNNScalar>(_ out: UnsafeMutablePointer<Scalar>, height H: Int, width W: Int, rowShift dy: Int,
+                                                columnShift dx: Int, outputHeight Ho: Int, into plane: UnsafeMutablePointer<Scalar>) {
+    let firstRow = min(Ho, max(0, -dy)), lastRow = max(firstRow, min(Ho, H - dy))   // oy with 0 ≤ oy + dy < H
+    guard abs(dx) < W, lastRow > firstRow else { return }
+    if dx != 0 {
+        for oy in firstRow..<lastRow {
+            let r = out + oy * W
+            if dx < 0 { for k in 0..<(-dx) { r[k] = 0 } } else { for k in (W - dx)..<W { r[k] = 0 } }
+        }
+    }
+    let start = firstRow * W + max(0, -dx), end = lastRow * W - max(0, dx)   // as in `shiftedPlane`
+    let d = plane + start + dy * W + dx, s = out + start
+    for k in 0..<(end - start) { d[k] += s[k] }
 }

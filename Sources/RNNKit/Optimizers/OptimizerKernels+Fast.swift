@@ -66,3 +66,9 @@ func adagradStep<Scalar: RNNScalar>(
                                 n, Float(weightDecay), Float(epsilon), Float(negativeLR))
     }
 }
+
+/// torch.lerp(avg, live, w) in place over `count` floats, the exponential weight average's
+/// update, in the vectorised C kernel: the same bits as `lerpReference` (WeightAveraging.swift).
+func lerp(_ avg: UnsafeMutablePointer<Float>, toward live: UnsafePointer<Float>, count: Int, weight w: Float) {
+    forEachSlice(count: count) { k, n in rnnkit_lerp_f32(avg + k, live + k, n, w) }
+}

@@ -14,8 +14,8 @@
 //   progress, state_file, state_crc32   (latest)
 //   …               (latest) what the task saves as `TrainingTask.progressMetadata`
 //
-// The state file holds the optimizer buffers `optimizer.<name>` and the task's carried state
-// `task.<name>`.
+// The state file holds the optimizer buffers `optimizer.<name>`, the task's carried state
+// `task.<name>` and, when the run averages its weights, the average `average.values`.
 
 /// A trained task model read from a run folder (`best.safetensors`, else `latest`) or a
 /// checkpoint file, verified, with the kind checked: what `predict` and `eval` commands load.
@@ -156,5 +156,21 @@ public struct TaskCheckpoint {
             throw RNNKitError("'\(statePath)': \(error.message)")
         }
         try model.naming { try task.restoreProgressMetadata(model.metadata) }
+    }
+
+    /// The weight average θ̄ the state file holds after `progress.averagedSteps` averaged steps,
+    /// for an arena of `parameters` values.
+    /// - Throws: `RNNKitError` if it is missing or of another size.
+    func savedAverage(parameters: Int) throws -> WeightAverage {
+        let statePath = run.file(model.metadata["state_file"] ?? "")
+        guard state.names.contains(TaskTrainer.averageTensorName) else {
+            throw RNNKitError("'\(statePath)' has no weight average, though \(progress.averagedSteps) steps were averaged")
+        }
+        do {
+            let values: Tensor<Float> = try state.tensor(TaskTrainer.averageTensorName)
+            return try WeightAverage(values: values.scalars, steps: progress.averagedSteps, parameters: parameters)
+        } catch let error as RNNKitError {
+            throw RNNKitError("'\(statePath)': \(error.message)")
+        }
     }
 }

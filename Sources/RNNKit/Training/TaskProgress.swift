@@ -35,6 +35,8 @@ public struct TaskProgress: Equatable, Sendable {
     public var generators: [SeededGenerator] = []
     /// The step at which the best checkpoint was evaluated on the test split (−1: not yet).
     public var testedStep = -1
+    /// Optimizer steps averaged into the weight average so far (0 without averaging).
+    public var averagedSteps = 0
 
     /// The largest item or token count accepted from a checkpoint (2^62; counts saturate
     /// there rather than overflow).
@@ -59,6 +61,7 @@ public struct TaskProgress: Equatable, Sendable {
             ("seconds_since_validation", .double(secondsSinceValidation)),
             ("elapsed_s", .double(elapsedSeconds)), ("last_validation_step", .integer(lastValidationStep)),
             ("generators", .array(generators.map(JSONValue.generator))), ("tested_step", .integer(testedStep)),
+            ("averaged_steps", .integer(averagedSteps)),
         ])
     }
 
@@ -81,10 +84,11 @@ public struct TaskProgress: Equatable, Sendable {
         lastValidationStep = try f.int("last_validation_step")
         generators = try f.generators("generators")
         testedStep = f.has("tested_step") ? try f.int("tested_step") : step   // older runs: tested at their end
+        averagedSteps = f.has("averaged_steps") ? try f.int("averaged_steps") : 0
         let limit = TrainingLoopConfiguration.maxCount, tokens = Self.maxTokenCount
         guard (1...limit + 1).contains(epoch), (0...limit).contains(batch), (0...limit).contains(step),
               (0...limit).contains(epochsWithoutImprovement), (0...tokens).contains(epochCount),
-              (0...tokens).contains(tokensSinceValidation), (-1...step).contains(lastValidationStep), (-1...step).contains(testedStep),
+              (0...tokens).contains(tokensSinceValidation), (-1...step).contains(lastValidationStep), (-1...step).contains(testedStep), (0...step).contains(averagedSteps),
               learningRate > 0, learningRate.isFinite, (0...Self.maxSeconds).contains(elapsedSeconds),
               (0...Self.maxSeconds).contains(secondsSinceValidation), !epochLossSum.isNaN else {
             throw RNNKitError("progress holds impossible values (epoch \(epoch), batch \(batch), step \(step), lr \(learningRate), counts \(epochCount) and \(tokensSinceValidation), seconds \(elapsedSeconds))")

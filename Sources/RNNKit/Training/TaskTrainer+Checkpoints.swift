@@ -33,6 +33,7 @@ extension TaskTrainer {
             try state.add("optimizer." + name, Tensor(shape: [buffer.count], scalars: buffer))
         }
         for (name, tensor) in task.stateTensors.sorted(by: { $0.key < $1.key }) { try state.add("task." + name, tensor) }
+        if progress.averagedSteps > 0 { try state.add(Self.averageTensorName, Tensor(shape: [average.values.count], scalars: average.values)) }
         try Checkpoint.writeWithChecksum(&state, to: run.file(stateName))
         var metadata = modelMetadata.merging(task.progressMetadata) { trainer, _ in trainer }
         metadata["progress"] = progress.json.serialized
@@ -42,6 +43,9 @@ extension TaskTrainer {
         for old in run.stateFileNames() where old != stateName { run.remove(old) }
         lastCheckpointStep = progress.step
     }
+
+    /// The state file's entry holding the weight average θ̄ (`WeightAveraging`).
+    static let averageTensorName = "average.values"
 
     /// Writes the current weights as the best model.
     func saveBest(_ evaluation: TaskEvaluation) throws {

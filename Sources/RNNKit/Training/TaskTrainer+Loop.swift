@@ -100,6 +100,10 @@ extension TaskTrainer {
         }
         if configuration.clip > 0 { clipGradientNorm(task.arena, maxNorm: Float(configuration.clip)) }
         optimizer.step(task.arena)
+        if configuration.averaging.averages(epoch: progress.epoch) {
+            average.add(task.arena.values, count: task.arena.count, steps: progress.averagedSteps, kind: configuration.averaging)
+            progress.averagedSteps += 1
+        }
         progress.batch += 1
         progress.step += 1
         progress.epochLossSum += result.loss * Double(result.count)
@@ -122,7 +126,9 @@ extension TaskTrainer {
     /// recorded).
     func validate(epochEnd: Bool, shouldStop: () -> Bool, events: (TaskTrainingEvent) -> Void) throws -> Bool {
         task.module.setTraining(false)
-        guard let evaluation = try evaluateSplit(.validation, shouldStop: shouldStop) else { return false }
+        guard let evaluation = try withAveragedWeights({ try evaluateSplit(.validation, shouldStop: shouldStop) }) else {
+            return false
+        }
         guard evaluation.loss.isFinite, !evaluation.score.isNaN else {
             throw RNNKitError("the validation loss became \(TaskTrainer.describe(evaluation.loss)) at step \(progress.step) (epoch \(progress.epoch)); stopped — \(lastCheckpointNote)")
         }
@@ -166,11 +172,22 @@ extension TaskTrainer {
         events(.validation(record, improved: improved, annealedFrom: annealedFrom))
         if isRoot { try run.appendMetricLine(record.jsonLine) }
         history.append(record)
-        if improved { try saveBest(evaluation) }
+        if improved { try withAveragedWeights { try saveBest(evaluation) } }
         try saveLatest()
         if isRoot { try? run.writeLossCurve(history, title: title) }
         if progress.stoppedEarly { events(.stoppedEarly(epochs: progress.epochsWithoutImprovement)) }
         return true
+    }
+
+    /// Runs `body` with the weight average in the arena when there is one (the live weights are
+    /// put back after): what validation measures and `best.safetensors` keeps.
+    func withAveragedWeights<T>(_ body: () throws -> T) rethrows -> T {
+        guard progress.averagedSteps > 0 else { return try body() }
+        let arena = task.arena
+        let live = Array(UnsafeBufferPointer(start: arena.values, count: arena.count))
+        average.values.withUnsafeBufferPointer { arena.values.update(from: $0.baseAddress!, count: arena.count) }
+        defer { live.withUnsafeBufferPointer { arena.values.update(from: $0.baseAddress!, count: arena.count) } }
+        return try body()
     }
 
     /// The test evaluation of the best checkpoint, split among the ranks or shards as a

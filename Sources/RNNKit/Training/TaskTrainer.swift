@@ -37,6 +37,8 @@ public final class TaskTrainer {
     public var parallelism = DataParallelism()
 
     let optimizer: any Optimizer<Float>
+    /// The weight average θ̄ (`configuration.averaging`); empty before its first step.
+    var average = WeightAverage()
     /// The step of the last checkpoint written (−1 before any).
     var lastCheckpointStep = -1
     /// Smoothed seconds per step (for tokens/s and ETA).
@@ -81,6 +83,7 @@ public final class TaskTrainer {
         optimizer = try configuration.optimizer.make(learningRate: checkpoint.progress.learningRate)
         try checkpoint.restoreState(optimizer: optimizer, task: task)
         progress = checkpoint.progress
+        if progress.averagedSteps > 0 { average = try checkpoint.savedAverage(parameters: task.arena.count) }
         display = checkpoint.display
         guard progress.generators.count == task.module.randomGeneratorCount else {
             throw RNNKitError("'\(checkpoint.path)': \(progress.generators.count) random generators for a model with \(task.module.randomGeneratorCount)")

@@ -19,6 +19,9 @@ public struct TrainingLoopConfiguration: Equatable, Sendable {
     public var anneal = 0.0
     /// How the learning rate moves over the run (on top of annealing).
     public var learningRateSchedule: LearningRateSchedule = .constant
+    /// Whether the weights are averaged over the steps (then the average is validated and
+    /// saved as the best model).
+    public var averaging: WeightAveraging = .none
     /// Stop early after this many epochs in a row without a better validation score; 0 means
     /// never.
     public var patience = 0
@@ -53,6 +56,7 @@ public struct TrainingLoopConfiguration: Equatable, Sendable {
             throw RNNKitError("the annealing factor must be ≥ 1 (0 = never), got \(anneal)")
         }
         try learningRateSchedule.validate(base: resolvedLearningRate)
+        try averaging.validate()
     }
 
     /// Every setting, resolved, as JSON (the `training.loop` metadata of checkpoints).
@@ -61,7 +65,7 @@ public struct TrainingLoopConfiguration: Equatable, Sendable {
             ("epochs", .integer(epochs)), ("max_steps", maxSteps.map(JSONValue.integer) ?? .null),
             ("eval_every", .integer(evalEvery)), ("optimizer", .string(optimizer.rawValue)),
             ("lr", .double(resolvedLearningRate)), ("clip", .double(clip)), ("anneal", .double(anneal)),
-            ("lr_schedule", learningRateSchedule.json), ("patience", .integer(patience)), ("seed", .string(String(seed))),
+            ("lr_schedule", learningRateSchedule.json), ("averaging", averaging.json), ("patience", .integer(patience)), ("seed", .string(String(seed))),
         ])
     }
 
@@ -80,6 +84,7 @@ public struct TrainingLoopConfiguration: Equatable, Sendable {
         clip = try f.double("clip")
         anneal = try f.double("anneal")
         learningRateSchedule = f.has("lr_schedule") ? try LearningRateSchedule(json: try f.required("lr_schedule")) : .constant
+        averaging = f.has("averaging") ? try WeightAveraging(json: try f.required("averaging")) : .none
         patience = try f.int("patience")
         guard let seed = UInt64(try f.string("seed")) else { throw RNNKitError("training.loop.seed is not a seed") }
         self.seed = seed

@@ -100,6 +100,10 @@ struct TaskOptimizationOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Divide the learning rate by this when an epoch's validation score does not improve; 0 never. (default: 0)")
     var anneal: Double?
     @OptionGroup var schedule: LearningRateScheduleOptions
+    @Option(parsing: .unconditional, help: "Validate and keep as the best model an exponential moving average of the weights with this decay, e.g. 0.999 (Keras's use_ema; PyTorch's AveragedModel with get_ema_multi_avg_fn). (default: no averaging)")
+    var emaDecay: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Validate and keep as the best model the mean of the weights after every step from this epoch on (stochastic weight averaging; PyTorch's AveragedModel). (default: no averaging)", valueName: "epoch"))
+    var swaStart: Int?
     @Option(parsing: .unconditional, help: "Stop after this many epochs without a better validation score; 0 never. (default: 0)")
     var patience: Int?
     @Option(parsing: .unconditional, help: "Seed of initialisation, batch order and dropout. (default: 1)")
@@ -114,12 +118,17 @@ struct TaskOptimizationOptions: ParsableArguments {
         if let clip { c.clip = clip }
         if let anneal { c.anneal = anneal }
         c.learningRateSchedule = schedule.schedule
+        if let emaDecay { c.averaging = .exponential(decay: emaDecay) }
+        if let swaStart { c.averaging = .uniform(fromEpoch: swaStart) }
         if let patience { c.patience = patience }
         if let seed { c.seed = seed }
         return c
     }
 
     func validate() throws {
+        if emaDecay != nil && swaStart != nil {
+            throw ValidationError("--ema-decay and --swa-start are two ways of averaging the weights; give one")
+        }
         do {
             try loop(defaultEpochs: 1).validate()
             var s = TextTaskSettings()
@@ -133,7 +142,7 @@ struct TaskOptimizationOptions: ParsableArguments {
 
     var anyGiven: Bool {
         batch != nil || evalBatch != nil || optimizer != nil || lr != nil || clip != nil || anneal != nil || patience != nil || seed != nil
-            || schedule.anyGiven
+            || schedule.anyGiven || emaDecay != nil || swaStart != nil
     }
 }
 

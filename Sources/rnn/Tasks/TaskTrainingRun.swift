@@ -92,7 +92,7 @@ struct TaskTrainingRun {
     static func summary(resumingAt step: Int?, epoch: Int, what: String, trainer: TaskTrainer) -> String {
         var text = step.map { "resuming \(trainer.run.path) at step \($0) (epoch \(epoch)): " } ?? ""
         text += what
-        text += "\n\(trainer.task.batchesPerEpoch) steps per epoch, \(trainer.totalSteps) steps in all; \(trainer.configuration.optimizer.rawValue) lr \(trainer.progress.learningRate)\(trainer.configuration.learningRateSchedule == .constant ? "" : " (\(trainer.configuration.learningRateSchedule))"); writing \(trainer.run.path)"
+        text += "\n\(trainer.task.batchesPerEpoch) steps per epoch, \(trainer.totalSteps) steps in all; \(trainer.configuration.optimizer.rawValue) lr \(trainer.progress.learningRate)\(trainer.configuration.learningRateSchedule == .constant ? "" : " (\(trainer.configuration.learningRateSchedule))")\(trainer.configuration.averaging == .none ? "" : "; weight averaging: \(trainer.configuration.averaging)"); writing \(trainer.run.path)"
         return text
     }
 }
