@@ -53,7 +53,7 @@ public final class TaskTrainer {
     public init(task: any TrainingTask, configuration: TrainingLoopConfiguration, run: RunDirectory) throws {
         try configuration.validate()
         guard task.batchesPerEpoch > 0 else { throw RNNKitError("the training data holds no batch") }
-        try Self.checkMemory(task, configuration.optimizer)
+        try Self.checkMemory(task, configuration)
         self.task = task
         self.configuration = configuration
         self.run = run
@@ -78,7 +78,7 @@ public final class TaskTrainer {
         if let evalEvery { configuration.evalEvery = evalEvery }
         try configuration.validate()
         try checkpoint.checkCompatible(with: task)
-        try Self.checkMemory(task, configuration.optimizer)
+        try Self.checkMemory(task, configuration)
         try checkpoint.model.loadWeights(into: task.arena)
         optimizer = try configuration.optimizer.make(learningRate: checkpoint.progress.learningRate)
         try checkpoint.restoreState(optimizer: optimizer, task: task)
@@ -104,15 +104,17 @@ public final class TaskTrainer {
         }
     }
 
-    /// Throws unless the optimizer state and the task's working buffers fit in the memory
+    /// Throws unless the optimizer state, the weight average (with the copy of the live weights
+    /// it swaps with during validation) and the task's working buffers fit in the memory
     /// available (the model's parameters are allocated already).
-    static func checkMemory(_ task: any TrainingTask, _ optimizer: OptimizerKind) throws {
-        let state = ModelMemory.bytes(floats: CheckedCount.product(task.arena.count, optimizer.stateBufferCount))
+    static func checkMemory(_ task: any TrainingTask, _ configuration: TrainingLoopConfiguration) throws {
+        let buffers = configuration.optimizer.stateBufferCount + (configuration.averaging == .none ? 0 : 2)
+        let state = ModelMemory.bytes(floats: CheckedCount.product(task.arena.count, buffers))
         let need = CheckedCount.sum(state, task.workingMemory)
         do {
             try MemoryBudget.check(need, for: "training this model")
         } catch let error as RNNKitError {
-            let parts = "optimizer state \(state.map(MemoryBudget.describe) ?? "?"), activations and buffers \(task.workingMemory.map(MemoryBudget.describe) ?? "more than 8 EiB")"
+            let parts = "optimizer state\(configuration.averaging == .none ? "" : " and weight average") \(state.map(MemoryBudget.describe) ?? "?"), activations and buffers \(task.workingMemory.map(MemoryBudget.describe) ?? "more than 8 EiB")"
             throw RNNKitError(error.message + " (\(parts))")
         }
     }
