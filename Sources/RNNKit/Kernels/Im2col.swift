@@ -49,27 +49,59 @@ func im2col<Scalar: RNNScalar>(_ x: UnsafePointer<Scalar>, _ g: ConvolutionGeome
     }
 }
 
-/// One row of the patch matrix when the output is as wide as the input and both strides are 1
-/// (a "same" convolution, e.g. 3 × 3 with padding 1): out (Ho, W)[oy, ox] = plane (H, W)[oy + dy,
-/// ox + dx], 0 outside. The valid rows are one contiguous run of the plane shifted by dy·W + dx,
-/// copied at once; the dx columns that wrapped into the neighbouring row are then zeroed — a
-/// few calls per kernel offset instead of three per output row (small planes, e.g. 14 × 14).
+/// Where one row of the patch matrix of a "same" convolution (output as wide as the input, both
+/// strides 1, e.g. 3 × 3 with padding 1) meets its input plane: out (Ho, W)[oy, ox] =
+/// plane (H, W)[oy + dy, ox + dx], 0 outside. The valid rows are one contiguous run of the plane
+/// shifted by dy·W + dx, except the |dx| columns per row that wrap into the neighbouring row —
+/// a few calls per kernel offset instead of three per output row (small planes, e.g. 14 × 14).
+private struct ShiftedRun {
+    /// The output rows oy with 0 ≤ oy + dy < H.
+    let firstRow: Int, lastRow: Int
+    /// The flat positions of `out` that the run covers; position q reads plane[q + offset]. The
+    /// first −dx (dx < 0) or last dx (dx > 0) positions of the valid rows are left out: they would
+    /// fall before or after the plane, and are wrapped columns anyway.
+    let start: Int, end: Int
+    /// dy·W + dx.
+    let offset: Int
+    let width: Int, columnShift: Int
+    /// Whether no output pixel reads the plane.
+    var isEmpty: Bool { lastRow <= firstRow || abs(columnShift) >= width }
+
+    @inline(__always)
+    init(height H: Int, width W: Int, rowShift dy: Int, columnShift dx: Int, outputHeight Ho: Int) {
+        firstRow = min(Ho, max(0, -dy))
+        lastRow = max(firstRow, min(Ho, H - dy))
+        start = firstRow * W + max(0, -dx)
+        end = lastRow * W - max(0, dx)
+        offset = dy * W + dx
+        width = W
+        columnShift = dx
+    }
+
+    /// Zeroes, in the valid rows of `out`, the columns whose pixel would wrap into the
+    /// neighbouring row (ox < −dx, or ox ≥ W − dx).
+    @inline(__always)
+    func zeroWrappedColumns<Scalar: RNNScalar>(_ out: UnsafeMutablePointer<Scalar>) {
+        let W = width, dx = columnShift
+        guard dx != 0 else { return }
+        for oy in firstRow..<lastRow {
+            let r = out + oy * W
+            if dx < 0 { for k in 0..<(-dx) { r[k] = 0 } } else { for k in (W - dx)..<W { r[k] = 0 } }
+        }
+    }
+}
+
+/// One row of the patch matrix of a "same" convolution (`ShiftedRun`): the plane shifted by
+/// (dy, dx), zeros outside.
 @inline(__always)
 private func shiftedPlane<Scalar: RNNScalar>(_ plane: UnsafePointer<Scalar>, height H: Int, width W: Int, rowShift dy: Int,
                                              columnShift dx: Int, outputHeight Ho: Int, into out: UnsafeMutablePointer<Scalar>) {
-    let firstRow = min(Ho, max(0, -dy)), lastRow = max(firstRow, min(Ho, H - dy))   // oy with 0 ≤ oy + dy < H
-    guard abs(dx) < W, lastRow > firstRow else { out.update(repeating: 0, count: Ho * W); return }
-    out.update(repeating: 0, count: firstRow * W)
-    (out + lastRow * W).update(repeating: 0, count: (Ho - lastRow) * W)
-    // Flat positions q of the valid rows read plane[q + dy·W + dx]; the first −dx (dx < 0) or
-    // last dx (dx > 0) of them would fall before or after the plane and are zeroed below anyway.
-    let start = firstRow * W + max(0, -dx), end = lastRow * W - max(0, dx)
-    (out + start).update(from: plane + start + dy * W + dx, count: end - start)
-    guard dx != 0 else { return }
-    for oy in firstRow..<lastRow {
-        let r = out + oy * W
-        if dx < 0 { for k in 0..<(-dx) { r[k] = 0 } } else { for k in (W - dx)..<W { r[k] = 0 } }
-    }
+    let run = ShiftedRun(height: H, width: W, rowShift: dy, columnShift: dx, outputHeight: Ho)
+    guard !run.isEmpty else { out.update(repeating: 0, count: Ho * W); return }
+    out.update(repeating: 0, count: run.firstRow * W)
+    (out + run.lastRow * W).update(repeating: 0, count: (Ho - run.lastRow) * W)
+    (out + run.start).update(from: plane + run.start + run.offset, count: run.end - run.start)
+    run.zeroWrappedColumns(out)
 }
 
 /// The adjoint of `im2col`: adds every entry of `cols` (K, Ho·Wo) onto the pixel of `dx`
@@ -112,21 +144,15 @@ func col2im<Scalar: RNNScalar>(_ cols: UnsafeMutablePointer<Scalar>, _ g: Convol
 }
 
 /// The adjoint of `shiftedPlane`: plane (H, W)[oy + dy, ox + dx] += out (Ho, W)[oy, ox] wherever
-/// that pixel is inside the plane. The entries whose column would wrap into the neighbouring row
-/// are zeroed in `out` first, so the valid rows add as one contiguous run. Each pixel of the
-/// plane receives at most one entry per call, so the sums are the row-by-row loop's bit for bit.
+/// that pixel is inside the plane. The wrapped columns are zeroed in `out` first, so the valid
+/// rows add as one contiguous run. Each pixel of the plane receives at most one entry per call,
+/// so the sums are the row-by-row loop's bit for bit.
 @inline(__always)
 private func addShiftedPlane<Scalar: RNNScalar>(_ out: UnsafeMutablePointer<Scalar>, height H: Int, width W: Int, rowShift dy: Int,
                                                 columnShift dx: Int, outputHeight Ho: Int, into plane: UnsafeMutablePointer<Scalar>) {
-    let firstRow = min(Ho, max(0, -dy)), lastRow = max(firstRow, min(Ho, H - dy))   // oy with 0 ≤ oy + dy < H
-    guard abs(dx) < W, lastRow > firstRow else { return }
-    if dx != 0 {
-        for oy in firstRow..<lastRow {
-            let r = out + oy * W
-            if dx < 0 { for k in 0..<(-dx) { r[k] = 0 } } else { for k in (W - dx)..<W { r[k] = 0 } }
-        }
-    }
-    let start = firstRow * W + max(0, -dx), end = lastRow * W - max(0, dx)   // as in `shiftedPlane`
-    let d = plane + start + dy * W + dx, s = out + start
-    for k in 0..<(end - start) { d[k] += s[k] }
+    let run = ShiftedRun(height: H, width: W, rowShift: dy, columnShift: dx, outputHeight: Ho)
+    guard !run.isEmpty else { return }
+    run.zeroWrappedColumns(out)
+    let d = plane + run.start + run.offset, s = out + run.start
+    for k in 0..<(run.end - run.start) { d[k] += s[k] }
 }

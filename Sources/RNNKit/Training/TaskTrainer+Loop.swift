@@ -183,9 +183,17 @@ extension TaskTrainer {
     /// put back after): what validation measures and `best.safetensors` keeps.
     func withAveragedWeights<T>(_ body: () throws -> T) rethrows -> T {
         guard progress.averagedSteps > 0 else { return try body() }
+        return try keepingLiveWeights {
+            average.values.withUnsafeBufferPointer { task.arena.values.update(from: $0.baseAddress!, count: task.arena.count) }
+            return try body()
+        }
+    }
+
+    /// Runs `body`, which may load other weights into the arena, and puts the current ones back
+    /// after it (also when it throws).
+    func keepingLiveWeights<T>(_ body: () throws -> T) rethrows -> T {
         let arena = task.arena
         let live = Array(UnsafeBufferPointer(start: arena.values, count: arena.count))
-        average.values.withUnsafeBufferPointer { arena.values.update(from: $0.baseAddress!, count: arena.count) }
         defer { live.withUnsafeBufferPointer { arena.values.update(from: $0.baseAddress!, count: arena.count) } }
         return try body()
     }
@@ -194,13 +202,13 @@ extension TaskTrainer {
     /// validation is: rank 0 reads the best weights and gives them to every rank; every rank's
     /// current weights are restored after.
     func testBest(shouldStop: () -> Bool) throws -> TaskEvaluation? {
-        let current = Array(UnsafeBufferPointer(start: task.arena.values, count: task.arena.count))
-        defer { current.withUnsafeBufferPointer { task.arena.values.update(from: $0.baseAddress!, count: $0.count) } }
-        if isRoot && RunDirectory.exists(run.bestPath) {
-            try SavedTaskModel.load(run.bestPath, kind: task.modelKind, version: task.modelVersion).loadWeights(into: task.arena)
+        try keepingLiveWeights {
+            if isRoot && RunDirectory.exists(run.bestPath) {
+                try SavedTaskModel.load(run.bestPath, kind: task.modelKind, version: task.modelVersion).loadWeights(into: task.arena)
+            }
+            try shareRootWeights()
+            task.module.setTraining(false)
+            return try evaluateSplit(.test, shouldStop: shouldStop)
         }
-        try shareRootWeights()
-        task.module.setTraining(false)
-        return try evaluateSplit(.test, shouldStop: shouldStop)
     }
 }
